@@ -145,13 +145,16 @@ def synthetic_shapes(n:int, # number of images
                      shapes:Sequence=SHAPES[:3], # labels to draw from
                      min_frac:float=0.2, # smallest shape side, as a fraction of the image's short side
                      max_frac:float=0.45, # largest shape side
+                     palette:dict=None, # label -> RGB colour; a random colour per shape when None
+                     order:str="position", # objects in reading order ('position': top to bottom, left to right) or by 'label'
                     )->list:
     "`n` samples of coloured shapes with exact boxes; images are drawn lazily from their recipe."
+    if order not in ("position", "label"): raise ValueError(f"order must be 'position' or 'label', got {order!r}")
     rng, w, h, out = random.Random(seed), *size, []
     for i in range(n):
         boxes = _place(rng, w, h, rng.randint(min_objects, max_objects), min_frac, max_frac)
-        objs = [(rng.choice(shapes), b, rng.choice(_COLORS)) for b in boxes]
-        objs.sort(key=lambda o: (o[1][1], o[1][0]))
+        objs = [(l, b, rng.choice(_COLORS) if palette is None else palette[l]) for l, b in ((rng.choice(shapes), b) for b in boxes)]
+        objs.sort(key=lambda o: (o[0] if order == "label" else "", o[1][1], o[1][0]))
         bg = tuple(rng.randint(200, 255) for _ in range(3))
         out.append(Sample(partial(render_shapes, (w, h), objs, bg), (w, h), [Detection(l, b) for l, b, _ in objs], f"shapes-{seed}-{i}"))
     return out

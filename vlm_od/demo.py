@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_demo.ipynb #bf5a60b0
 from __future__ import annotations
-import json, time
+import json, os, time
 from pathlib import Path
 import torch
 import matplotlib
@@ -17,7 +17,7 @@ from .evaluation import *
 from .visualization import *
 
 # %% auto #0
-__all__ = ['DEMO', 'METRIC_KEYS', 'LossBar', 'use_loss_bar', 'results_table', 'run_demo']
+__all__ = ['DEMO_PALETTE', 'DEMO', 'METRIC_KEYS', 'LossBar', 'use_loss_bar', 'results_table', 'environment', 'run_demo']
 
 # %% ../nbs/06_demo.ipynb #e25cc143
 class LossBar(ProgressCallback):
@@ -32,22 +32,23 @@ def use_loss_bar(trainer):
     trainer.remove_callback(ProgressCallback); trainer.add_callback(LossBar)
     return trainer
 
-# %% ../nbs/06_demo.ipynb #139813df
-DEMO = dict(family="qwen3_vl", image_size=224, n_train=20000, n_val=64, min_objects=1, max_objects=3, min_frac=0.3,
-            max_frac=0.5, max_steps=1500, batch_size=8, learning_rate=1e-3, hidden=128, layers=4, vision_depth=2,
-            rope_theta=10000.0, seed=0)
+# %% ../nbs/06_demo.ipynb #7bbb01cf
+DEMO_PALETTE = dict(circle=(220, 40, 40), square=(40, 160, 60), triangle=(40, 80, 220))
 
-# %% ../nbs/06_demo.ipynb #c8e4f044
+DEMO = dict(family="qwen3_vl", image_size=128, merge_size=1, hidden=128, layers=4, vision_depth=2, rope_theta=10000.0,
+            n_train=9000, n_val=64, min_objects=1, max_objects=3, min_frac=0.3, max_frac=0.5, palette=DEMO_PALETTE,
+            order="label", max_steps=1100, batch_size=8, learning_rate=2e-3, seed=0)
+
+# %% ../nbs/06_demo.ipynb #0bc9ed94
 def _demo_setup(cfg:dict)->tuple:
     "Tiny model, processor, dialect and train / held-out samples for the demo settings `cfg`."
     S = cfg["image_size"]
-    proc = tiny_processor(cfg["family"], min_pixels=S*S, max_pixels=S*S)
+    proc = tiny_processor(cfg["family"], min_pixels=S*S, max_pixels=S*S, merge_size=cfg["merge_size"])
     model, proc = tiny_model(cfg["family"], proc, seed=cfg["seed"], hidden=cfg["hidden"], layers=cfg["layers"],
                              vision_depth=cfg["vision_depth"], rope_theta=cfg["rope_theta"])
-    kw = dict(size=(S, S), min_objects=cfg["min_objects"], max_objects=cfg["max_objects"], min_frac=cfg["min_frac"],
-              max_frac=cfg["max_frac"])
-    train = synthetic_shapes(cfg["n_train"], seed=cfg["seed"], **kw)
-    val = synthetic_shapes(cfg["n_val"], seed=cfg["seed"] + 10_000, **kw)
+    kw = {k: cfg[k] for k in ("min_objects", "max_objects", "min_frac", "max_frac", "palette", "order")}
+    train = synthetic_shapes(cfg["n_train"], size=(S, S), seed=cfg["seed"], **kw)
+    val = synthetic_shapes(cfg["n_val"], size=(S, S), seed=cfg["seed"] + 10_000, **kw)
     return model, proc, Qwen2VLDialect(), train, val
 
 # %% ../nbs/06_demo.ipynb #b9eb1ade
@@ -68,13 +69,23 @@ def _save_pictures(out:Path, trainer, val:list, preds:list, n:int=8):
     show_grid(val[:n], [p.detections for p in preds[:n]], ncols=4).savefig(out/"predictions.png", dpi=100)
     matplotlib.pyplot.close("all")
 
-# %% ../nbs/06_demo.ipynb #fdfda6ac
+# %% ../nbs/06_demo.ipynb #7721704e
+def environment(model=None)->dict:
+    "The machine and library versions a measurement was taken on (and the model's size, if given)."
+    import platform, transformers, trl
+    env = dict(machine=platform.machine(), cpus=os.cpu_count(), torch_threads=torch.get_num_threads(),
+               gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None, python=platform.python_version(),
+               torch=torch.__version__, transformers=transformers.__version__, trl=trl.__version__)
+    if model is not None: env["parameters"] = sum(p.numel() for p in model.parameters())
+    return env
+
+# %% ../nbs/06_demo.ipynb #1ebca788
 def run_demo(output_dir:str="demo_output", # where metrics, model, processor and pictures are written
              progress:bool=True, # progress bars and the printed table
              **overrides, # any key of `DEMO`
             )->dict: # the metrics written to `metrics.json`
     "Evaluate a tiny model, fine-tune it on synthetic shapes, evaluate again, and save it all."
-    cfg = {**DEMO, **overrides}
+    t_start, cfg = time.time(), {**DEMO, **overrides}
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     model, proc, dialect, train, val = _demo_setup(cfg)
     ev = dict(batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
@@ -85,9 +96,12 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     t0 = time.time(); trainer.train(); train_s = time.time() - t0
     tuned, preds = evaluate(model, proc, val, dialect, **ev)
     metrics = dict(base={k: base[k] for k in METRIC_KEYS}, finetuned={k: tuned[k] for k in METRIC_KEYS},
-                   train_seconds=round(train_s, 1), steps=trainer.state.global_step, config=cfg)
-    (out/"metrics.json").write_text(json.dumps(metrics, indent=2))
+                   train_seconds=round(train_s, 1), steps=trainer.state.global_step,
+                   losses=[round(h["loss"], 4) for h in trainer.state.log_history if "loss" in h],
+                   config=cfg, environment=environment(model))
     model.save_pretrained(out/"model"); proc.save_pretrained(out/"model"); save_dialect(dialect, out/"model")
     _save_pictures(out, trainer, val, preds)
+    metrics["total_seconds"] = round(time.time() - t_start, 1)
+    (out/"metrics.json").write_text(json.dumps(metrics, indent=2))
     if progress: print(results_table(metrics))
     return metrics

@@ -64,11 +64,12 @@ def tiny_processor(family:str="qwen2_vl", # one of `FAMILIES`
                    min_pixels:int=56*56, # smallest image area after resizing
                    max_pixels:int=112*112, # largest image area after resizing
                    tokenizer:Qwen2Tokenizer=None, # defaults to `tiny_tokenizer()`
+                   merge_size:int=2, # patches merged per side into one language-model token (2 in every real checkpoint)
                   ):
     "The family's real processor class around an offline tokenizer and a hand-built image processor."
     spec = _family_spec(family)
-    ip = Qwen2VLImageProcessor(min_pixels=min_pixels, max_pixels=max_pixels, patch_size=spec["patch_size"])
-    vp = spec["video"](patch_size=spec["patch_size"])
+    ip = Qwen2VLImageProcessor(min_pixels=min_pixels, max_pixels=max_pixels, patch_size=spec["patch_size"], merge_size=merge_size)
+    vp = spec["video"](patch_size=spec["patch_size"], merge_size=merge_size)
     return spec["processor"](image_processor=ip, tokenizer=tokenizer or tiny_tokenizer(), video_processor=vp,
                              chat_template=spec["template"])
 
@@ -94,6 +95,7 @@ def tiny_config(family:str="qwen2_vl", # one of `FAMILIES`
                 vision_depth:int=2, # vision transformer blocks
                 vision_hidden:int=None, # vision width (Qwen2.5/3-VL only; Qwen2-VL needs the text width)
                 rope_theta:float=10000.0, # RoPE base of the text model
+                merge_size:int=2, # the vision merger's `spatial_merge_size`; must equal the processor's `merge_size`
                ):
     "A consistent config of `family` for a model of a few hundred thousand parameters."
     tok = tokenizer or tiny_tokenizer()
@@ -102,7 +104,7 @@ def tiny_config(family:str="qwen2_vl", # one of `FAMILIES`
     text = dict(hidden_size=hidden, intermediate_size=hidden*2, num_hidden_layers=layers, num_attention_heads=heads,
                 num_key_value_heads=heads, max_position_embeddings=4096, **ids,
                 rope_parameters=dict(rope_type="default", rope_theta=rope_theta, mrope_section=_mrope_section(hd)))
-    vision = dict(depth=vision_depth, num_heads=heads, in_channels=3, spatial_merge_size=2, temporal_patch_size=2)
+    vision = dict(depth=vision_depth, num_heads=heads, in_channels=3, spatial_merge_size=merge_size, temporal_patch_size=2)
     if family == "qwen2_vl":
         return Qwen2VLConfig(text_config=text, vision_config=dict(vision, embed_dim=hidden, hidden_size=hidden, mlp_ratio=2,
                              patch_size=14), **_token_ids(tok), tie_word_embeddings=True)
@@ -124,12 +126,12 @@ _MODEL_CLASSES = dict(qwen2_vl=Qwen2VLForConditionalGeneration, qwen2_5_vl=Qwen2
 def tiny_model(family:str="qwen2_vl", # one of `FAMILIES`
                processor=None, # the processor whose tokenizer the model must match; `tiny_processor(family)` when None
                seed:int=0, # seed of the random weights
-               **kwargs, # passed to `tiny_config` (hidden, layers, heads, vision_depth, vision_hidden)
+               **kwargs, # passed to `tiny_config` (hidden, layers, heads, vision_depth, vision_hidden, rope_theta)
               ):
     "A randomly initialised model of `family` and its processor: `(model, processor)`."
     processor = processor or tiny_processor(family)
     torch.manual_seed(seed)
-    model = _MODEL_CLASSES[family](tiny_config(family, processor.tokenizer, **kwargs))
+    model = _MODEL_CLASSES[family](tiny_config(family, processor.tokenizer, merge_size=processor.image_processor.merge_size, **kwargs))
     model.generation_config.pad_token_id = processor.tokenizer.pad_token_id
     model.generation_config.eos_token_id = processor.tokenizer.eos_token_id
     return model, processor
