@@ -17,8 +17,8 @@ from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
 # %% auto #0
 __all__ = ['NO_OBJECTS', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'DIALECT_FILE', 'Detection', 'iou_matrix',
            'round_half_up', 'order_box', 'clip_box', 'to_scale', 'from_scale', 'ParseResult', 'Dialect',
-           'Qwen2VLDialect', 'JSONDialect', 'Qwen25VLDialect', 'Qwen3VLDialect', 'dialect_from_dict', 'dialect_for',
-           'save_dialect', 'load_dialect', 'check_dialect', 'round_trip_bound']
+           'Qwen2VLDialect', 'JSONDialect', 'Qwen25VLDialect', 'Qwen3VLDialect', 'dialect_from_dict', 'save_dialect',
+           'load_dialect', 'dialect_for', 'check_dialect', 'round_trip_bound']
 
 # %% ../nbs/00_core.ipynb #b0a87f19
 @dataclass
@@ -337,24 +337,7 @@ def _default_dialect(family:str, obj)->Dialect:
                   "Pass the processor (dialect_for(model, processor)) to be exact.")
     return d
 
-# %% ../nbs/00_core.ipynb #0377783e
-def dialect_for(obj, # a model, processor, config, model id, `Dialect` or `to_dict()` settings
-                processor=None, # the processor in use, which fixes Qwen2.5-VL's resize rule
-               )->Dialect:
-    "The answer format of a Qwen2-VL, Qwen2.5-VL or Qwen3-VL model, processor, config or model id."
-    if isinstance(obj, Dialect): return obj
-    if isinstance(obj, dict): return dialect_from_dict(obj)
-    family = _family_of(obj)
-    if family is None:
-        raise ValueError(f"Cannot tell the model family of {str(obj)[:200]!r}: expected a Qwen2-VL, Qwen2.5-VL or "
-                         "Qwen3-VL model, processor, config or model id (e.g. 'Qwen/Qwen2.5-VL-3B-Instruct')")
-    if processor is not None and _family_of(processor) != family:
-        raise ValueError(f"The processor ({type(processor).__name__}) is not of the model's family ({family})")
-    if hasattr(obj, "image_processor"): processor = obj
-    if processor is None: return _default_dialect(family, obj)
-    return Qwen25VLDialect(**_resize_settings(processor)) if family == "qwen2_5_vl" else DIALECTS[family]()
-
-# %% ../nbs/00_core.ipynb #e7bb90aa
+# %% ../nbs/00_core.ipynb #a203f579
 DIALECT_FILE = "vlm_od_dialect.json"
 
 def save_dialect(dialect:Dialect, path)->Path:
@@ -367,6 +350,31 @@ def load_dialect(path)->Dialect:
     "The dialect saved in the directory `path` by `save_dialect`."
     return dialect_from_dict(json.loads((Path(path)/DIALECT_FILE).read_text()))
 
+def _saved_dialect(obj)->Dialect|None:
+    "The dialect `save_dialect` wrote in the folder a path, config or model was loaded from, if any."
+    cfg = obj if isinstance(obj, PretrainedConfig) else getattr(obj, "config", None)
+    p = obj if isinstance(obj, (str, Path)) else getattr(cfg, "_name_or_path", None)
+    return load_dialect(p) if p and (Path(p)/DIALECT_FILE).is_file() else None
+
+# %% ../nbs/00_core.ipynb #0377783e
+def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect` or `to_dict()` settings
+                processor=None, # the processor in use, which fixes Qwen2.5-VL's resize rule
+               )->Dialect:
+    "The answer format of a Qwen2-VL, Qwen2.5-VL or Qwen3-VL model, processor, config or model id."
+    if isinstance(obj, Dialect): return obj
+    if isinstance(obj, dict): return dialect_from_dict(obj)
+    if (saved := _saved_dialect(obj)) is not None: return saved if processor is None else check_dialect(saved, processor)
+    family = _family_of(obj)
+    if family is None:
+        raise ValueError(f"Cannot tell the model family of {str(obj)[:200]!r}: expected a Qwen2-VL, Qwen2.5-VL or "
+                         "Qwen3-VL model, processor, config or model id (e.g. 'Qwen/Qwen2.5-VL-3B-Instruct')")
+    if processor is not None and _family_of(processor) != family:
+        raise ValueError(f"The processor ({type(processor).__name__}) is not of the model's family ({family})")
+    if hasattr(obj, "image_processor"): processor = obj
+    if processor is None: return _default_dialect(family, obj)
+    return Qwen25VLDialect(**_resize_settings(processor)) if family == "qwen2_5_vl" else DIALECTS[family]()
+
+# %% ../nbs/00_core.ipynb #e7bb90aa
 def check_dialect(dialect:Dialect, # the dialect a model was trained with (e.g. `load_dialect(model_dir)`)
                   processor, # the processor in use now
                  )->Dialect:
