@@ -464,6 +464,8 @@ def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
             mode:str="strict", # 'strict' or 'lenient'
             **kwargs)->tuple: # (samples, `Report`)
     "Samples from a Hugging Face detection dataset, images read lazily from the dataset, validated."
+    if isinstance(ds, datasets.DatasetDict):
+        raise ValueError(f"load_hf takes one split, e.g. ds['train']; got a DatasetDict with splits {list(ds)}")
     if bbox_format not in ("xywh", "xyxy"): raise ValueError(f"bbox_format must be 'xywh' or 'xyxy', got {bbox_format!r}")
     report, names = new_report(mode), _class_names(ds.features[objects_col])
     raw = ds.select_columns([image_col]).cast_column(image_col, datasets.Image(decode=False))
