@@ -269,7 +269,7 @@ def evaluate(model, processor, samples:list, dialect:Dialect, **kwargs)->tuple:
     preds = predict(model, processor, samples, dialect, **kwargs)
     return detection_metrics(_targets(samples, kwargs.get("prompt", DETECT_PROMPT)), preds), preds
 
-# %% ../nbs/04_evaluation.ipynb #b9613aeb
+# %% ../nbs/04_evaluation.ipynb #1d1c0590
 @dataclass
 class EvalResult:
     "One model's predictions on a dataset and the metrics computed from them."
@@ -277,6 +277,9 @@ class EvalResult:
     samples: list # the `Sample`s, their objects being the ground truth scored against
     preds: list # one `Prediction` per sample
     metrics: dict # `detection_metrics` of the predictions
+
+    def __repr__(self)->str:
+        return f"EvalResult({self.name!r}: {len(self.samples)} images, map50_95={self.metrics['map50_95']:.3f}, map50={self.metrics['map50']:.3f})"
 
     @cached_property
     def coco(self)->COCOeval:
