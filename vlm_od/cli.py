@@ -22,7 +22,7 @@ from .demo import *
 # %% auto #0
 __all__ = ['FORMATS', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE', 'TRAIN_EXAMPLE', 'load_samples', 'DetectionArguments',
            'train_parser', 'train_help', 'train_val', 'run_training', 'train_cli', 'eval_parser', 'evaluate_model',
-           'eval_cli']
+           'eval_cli', 'train_main', 'eval_main']
 
 # %% ../nbs/07_cli.ipynb #5ec0bb24
 FORMATS = ("coco", "voc", "yolo", "hf", "synthetic")
@@ -214,10 +214,12 @@ def _demo_parser()->argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEMO["seed"], help="seed of data and weights (default: %(default)s)")
     return p
 
+_RUN_FLAGS = ("--config", "--model_name_or_path", "-h", "--help", "--help-all")
+
 def train_cli(argv:list=None):
-    "Entry point of `vlm_od_train`: the CPU demo without arguments or with `--demo`, else a training run."
+    "Entry point of `vlm_od_train`: the CPU demo with `--demo` or without a model or config, else a training run."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or "--demo" in argv:
+    if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)
         return run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed)
@@ -275,3 +277,12 @@ def eval_cli(argv:list=None):
         from vlm_od.evaluation import eval_files_cli
         return eval_files_cli(argv)
     return evaluate_model(eval_parser().parse_args(argv))
+
+# %% ../nbs/07_cli.ipynb #195b8693
+def train_main():
+    "The `vlm_od_train` console script."
+    train_cli()
+
+def eval_main():
+    "The `vlm_od_eval` console script."
+    eval_cli()

@@ -36,7 +36,7 @@ def use_loss_bar(trainer):
 DEMO_PALETTE = dict(circle=(220, 40, 40), square=(40, 160, 60), triangle=(40, 80, 220))
 
 DEMO = dict(family="qwen3_vl", image_size=128, merge_size=1, hidden=128, layers=4, vision_depth=2, rope_theta=10000.0,
-            n_train=9000, n_val=64, min_objects=1, max_objects=3, min_frac=0.3, max_frac=0.5, palette=DEMO_PALETTE,
+            n_train=9000, n_val=64, min_objects=1, max_objects=3, min_frac=0.35, max_frac=0.5, palette=DEMO_PALETTE,
             order="label", max_steps=1100, batch_size=8, learning_rate=2e-3, seed=0)
 
 # %% ../nbs/06_demo.ipynb #0bc9ed94
