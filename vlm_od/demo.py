@@ -8,7 +8,7 @@ import json, os, time
 from pathlib import Path
 import torch
 import matplotlib
-from transformers.trainer_callback import ProgressCallback
+from transformers.trainer_callback import PrinterCallback, ProgressCallback
 from .core import *
 from .tiny import *
 from .data import *
@@ -92,7 +92,9 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     base, _ = evaluate(model, proc, val, dialect, **ev)
     args = sft_config(str(out/"checkpoints"), max_steps=cfg["max_steps"], per_device_train_batch_size=cfg["batch_size"],
                       learning_rate=cfg["learning_rate"], logging_steps=25, seed=cfg["seed"], disable_tqdm=not progress)
-    trainer = use_loss_bar(make_trainer(model, proc, train, dialect, args))
+    trainer = make_trainer(model, proc, train, dialect, args, console_log=False)
+    if progress: use_loss_bar(trainer)
+    else: trainer.remove_callback(PrinterCallback)
     t0 = time.time(); trainer.train(); train_s = time.time() - t0
     tuned, preds = evaluate(model, proc, val, dialect, **ev)
     metrics = dict(base={k: base[k] for k in METRIC_KEYS}, finetuned={k: tuned[k] for k in METRIC_KEYS},
