@@ -70,6 +70,7 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
             progress:bool=True, # show a progress bar
            )->list: # one `Prediction` per sample
     "Greedy, batched detection on `samples`."
+    if isinstance(dialect, Qwen25VLDialect): check_dialect(dialect, processor) # its pixel frame is the processor's resize
     coll, tok, out = DetectionCollator(processor, padding_side="left"), processor.tokenizer, []
     was_training = model.training; model.eval()
     for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
