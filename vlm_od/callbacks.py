@@ -21,7 +21,7 @@ from .visualization import show_grid
 
 # %% auto #0
 __all__ = ['log_from_callback', 'shard', 'distributed_predict', 'grad_norms', 'GradNormCallback', 'DetectionEvalCallback',
-           'prediction_record']
+           'prediction_record', 'save_predictions']
 
 # %% ../nbs/03a_callbacks.ipynb #164ec738
 def log_from_callback(trainer, # the trainer a callback is bound to
@@ -141,9 +141,14 @@ def prediction_record(sample:Sample, pred)->dict:
     return dict(id=sample.id, text=pred.text, status=pred.status, notes=pred.notes,
                 detections=[dict(label=d.label, box=list(d.box), score=d.score) for d in pred.detections])
 
+def save_predictions(samples:list, preds:list, path)->Path:
+    "Write one `prediction_record` per sample to `path` as JSON lines; the path."
+    Path(path).write_text("".join(json.dumps(prediction_record(s, p)) + "\n" for s, p in zip(samples, preds)))
+    return Path(path)
+
 @patch
 def _save(self:DetectionEvalCallback, samples:list, step:int):
     "Write this evaluation's answers to `save_dir/step-N.jsonl`."
     if not self.save_dir: return
     Path(self.save_dir).mkdir(parents=True, exist_ok=True)
-    (Path(self.save_dir)/f"step-{step}.jsonl").write_text("".join(json.dumps(prediction_record(s, p)) + "\n" for s, p in zip(samples, self.preds)))
+    save_predictions(samples, self.preds, Path(self.save_dir)/f"step-{step}.jsonl")

@@ -16,13 +16,13 @@ from .data import *
 from .loaders import load_coco, load_voc, load_yolo, load_hf
 from .training import *
 from .callbacks import *
-from .evaluation import detection_metrics
+from .evaluation import detection_metrics, eval_files_cli
 from .demo import *
 
 # %% auto #0
 __all__ = ['FORMATS', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE', 'TRAIN_EXAMPLE', 'load_samples', 'DetectionArguments',
-           'train_parser', 'train_help', 'train_val', 'run_training', 'train_cli', 'eval_parser', 'evaluate_model',
-           'eval_cli', 'train_main', 'eval_main']
+           'train_parser', 'train_help', 'train_val', 'run_training', 'train_cli', 'eval_parser', 'eval_from_args',
+           'eval_cli']
 
 # %% ../nbs/07_cli.ipynb #5ec0bb24
 FORMATS = ("coco", "voc", "yolo", "hf", "synthetic")
@@ -96,9 +96,15 @@ HELP_OVERRIDES = dict(
     eval_strategy="no, steps or epoch: when to compute the validation loss and detection metrics (these also run at the end).",
     report_to="none, wandb, tensorboard... (wandb reads its key from the environment).")
 
+def _checkpointing_alias(p:TrlParser):
+    "Make `--gradient_checkpointing` (the name transformers 5 deprecates) set `activation_checkpointing`, without a warning."
+    for a in p._actions: a.dest = CHECKPOINTING_ALIASES.get(a.dest, a.dest)
+    p.set_defaults(**dict.fromkeys(CHECKPOINTING_ALIASES)) # the old names reach `SFTConfig` as None: the new ones decide
+
 def train_parser()->TrlParser:
     "The `TrlParser` of `vlm_od_train`, with detection defaults."
     p = TrlParser((DetectionArguments, SFTConfig, ModelConfig), prog="vlm_od_train")
+    _checkpointing_alias(p)
     p.set_defaults(**{k: v for k, v in SFT_DEFAULTS.items() if k not in ("save_strategy", "disable_tqdm")}, **device_defaults(),
                    disable_tqdm=True, dtype=None, output_dir="vlm_od_output")
     for a in p._actions:
@@ -111,7 +117,7 @@ TRAIN_HELP_GROUPS = {
     "data": ("data_format", "train_data", "train_images", "val_data", "val_images", "classes", "data_mode", "val_fraction", "prompt"),
     "LoRA": ("use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_vision"),
     "training": ("output_dir", "max_steps", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps",
-                 "learning_rate", "gradient_checkpointing", "logging_steps", "save_steps", "save_total_limit", "seed",
+                 "learning_rate", "activation_checkpointing", "logging_steps", "save_steps", "save_total_limit", "seed",
                  "resume_from_checkpoint", "report_to"),
     "evaluation": ("eval_strategy", "eval_steps", "eval_max_images", "eval_max_new_tokens", "eval_pictures", "merge"),
 }
@@ -217,15 +223,15 @@ def _demo_parser()->argparse.ArgumentParser:
 _RUN_FLAGS = ("--config", "--model_name_or_path", "-h", "--help", "--help-all")
 
 def train_cli(argv:list=None):
-    "Entry point of `vlm_od_train`: the CPU demo with `--demo` or without a model or config, else a training run."
+    "The `vlm_od_train` console script: the CPU demo with `--demo` or without a model or config, else `run_training`."
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)
-        return run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed)
-    if "--help-all" in argv: return train_parser().print_help()
-    if "-h" in argv or "--help" in argv: return print(train_help())
-    return run_training(*train_parser().parse_args_and_config(argv))
+        run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed)
+    elif "--help-all" in argv: train_parser().print_help()
+    elif "-h" in argv or "--help" in argv: print(train_help())
+    else: run_training(*train_parser().parse_args_and_config(argv))
 
 # %% ../nbs/07_cli.ipynb #efc1e542
 def eval_parser()->argparse.ArgumentParser:
@@ -255,7 +261,7 @@ def eval_parser()->argparse.ArgumentParser:
     return p
 
 # %% ../nbs/07_cli.ipynb #c497bc72
-def evaluate_model(a:argparse.Namespace)->dict:
+def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
     state = PartialState(cpu=not torch.cuda.is_available())
     model, processor, dialect = load_trained(a.model, dtype=_dtype(a.dtype), attn_implementation=a.attn_implementation, load_in_4bit=a.load_in_4bit)
@@ -266,23 +272,12 @@ def evaluate_model(a:argparse.Namespace)->dict:
     metrics = dict(detection_metrics(samples, preds), model=str(a.model), dialect=dialect.to_dict())
     if state.is_main_process:
         if a.out: Path(a.out).write_text(json.dumps(metrics, indent=1))
-        if a.predictions: Path(a.predictions).write_text("".join(json.dumps(prediction_record(s, p)) + "\n" for s, p in zip(samples, preds)))
+        if a.predictions: save_predictions(samples, preds, a.predictions)
         print("\n".join(f"{k:<20}{v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
     return metrics
 
 def eval_cli(argv:list=None):
-    "Entry point of `vlm_od_eval`: a model on a dataset, or (with `--gt`) prediction files."
+    "The `vlm_od_eval` console script: a model on a dataset (`eval_from_args`), or (with `--gt`) prediction files."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if "--gt" in argv:
-        from vlm_od.evaluation import eval_files_cli
-        return eval_files_cli(argv)
-    return evaluate_model(eval_parser().parse_args(argv))
-
-# %% ../nbs/07_cli.ipynb #195b8693
-def train_main():
-    "The `vlm_od_train` console script."
-    train_cli()
-
-def eval_main():
-    "The `vlm_od_eval` console script."
-    eval_cli()
+    if "--gt" in argv: eval_files_cli(argv)
+    else: eval_from_args(eval_parser().parse_args(argv))

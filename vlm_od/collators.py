@@ -3,6 +3,7 @@
 # %% ../nbs/02_collators.ipynb #8fb11f95
 from __future__ import annotations
 import bisect, itertools, warnings
+from functools import cached_property
 import pandas as pd
 import torch
 from fastcore.basics import patch, store_attr
@@ -48,9 +49,13 @@ class DetectionCollator:
         _choice("mask", mask, MASKS); _choice("too_long", too_long, TOO_LONG); _choice("padding_side", padding_side, ("left", "right"))
         if isinstance(dtype, str): dtype = getattr(torch, dtype)
         store_attr()
-        self.template = _training_template(processor) # None: only generation and 'pad_and_vision' batches work
         self.vision_ids = vision_token_ids(processor.tokenizer)
         self.dropped, self.dropped_ids = 0, [] # samples dropped as longer than `max_length`, over the collator's life
+
+    @cached_property
+    def template(self)->str|None:
+        "The training template, looked up when a training batch first needs it; None: only generation and 'pad_and_vision' batches work."
+        return _training_template(self.processor)
 
 # %% ../nbs/02_collators.ipynb #1d55743d
 def _load_images(ex:dict)->list:

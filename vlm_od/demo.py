@@ -79,6 +79,22 @@ def environment(model=None)->dict:
     if model is not None: env["parameters"] = sum(p.numel() for p in model.parameters())
     return env
 
+# %% ../nbs/06_demo.ipynb #c25db9e2
+def _demo_trainer(model, proc, train:list, dialect:Dialect, cfg:dict, out:Path, progress:bool):
+    "The demo's trainer: steps, batch, learning rate and seed of `cfg`; a loss bar, or no printing without `progress`."
+    args = sft_config(str(out/"checkpoints"), max_steps=cfg["max_steps"], per_device_train_batch_size=cfg["batch_size"],
+                      learning_rate=cfg["learning_rate"], logging_steps=25, seed=cfg["seed"], disable_tqdm=not progress)
+    trainer = make_trainer(model, proc, train, dialect, args, console_log=False)
+    if progress: return use_loss_bar(trainer)
+    trainer.remove_callback(PrinterCallback); return trainer
+
+def _demo_metrics(base:dict, tuned:dict, trainer, train_s:float, cfg:dict, model)->dict:
+    "What `metrics.json` records: base and fine-tuned scores, training time, steps and losses, settings, machine."
+    return dict(base={k: base[k] for k in METRIC_KEYS}, finetuned={k: tuned[k] for k in METRIC_KEYS},
+                train_seconds=round(train_s, 1), steps=trainer.state.global_step,
+                losses=[round(h["loss"], 4) for h in trainer.state.log_history if "loss" in h],
+                config=cfg, environment=environment(model))
+
 # %% ../nbs/06_demo.ipynb #1ebca788
 def run_demo(output_dir:str="demo_output", # where metrics, model, processor and pictures are written
              progress:bool=True, # progress bars and the printed table
@@ -90,19 +106,11 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     model, proc, dialect, train, val = _demo_setup(cfg)
     ev = dict(batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
     base, _ = evaluate(model, proc, val, dialect, **ev)
-    args = sft_config(str(out/"checkpoints"), max_steps=cfg["max_steps"], per_device_train_batch_size=cfg["batch_size"],
-                      learning_rate=cfg["learning_rate"], logging_steps=25, seed=cfg["seed"], disable_tqdm=not progress)
-    trainer = make_trainer(model, proc, train, dialect, args, console_log=False)
-    if progress: use_loss_bar(trainer)
-    else: trainer.remove_callback(PrinterCallback)
+    trainer = _demo_trainer(model, proc, train, dialect, cfg, out, progress)
     t0 = time.time(); trainer.train(); train_s = time.time() - t0
     tuned, preds = evaluate(model, proc, val, dialect, **ev)
-    metrics = dict(base={k: base[k] for k in METRIC_KEYS}, finetuned={k: tuned[k] for k in METRIC_KEYS},
-                   train_seconds=round(train_s, 1), steps=trainer.state.global_step,
-                   losses=[round(h["loss"], 4) for h in trainer.state.log_history if "loss" in h],
-                   config=cfg, environment=environment(model))
-    model.save_pretrained(out/"model"); proc.save_pretrained(out/"model"); save_dialect(dialect, out/"model")
-    _save_pictures(out, trainer, val, preds)
+    metrics = _demo_metrics(base, tuned, trainer, train_s, cfg, model)
+    save_trained(model, proc, dialect, out/"model"); _save_pictures(out, trainer, val, preds)
     metrics["total_seconds"] = round(time.time() - t_start, 1)
     (out/"metrics.json").write_text(json.dumps(metrics, indent=2))
     if progress: print(results_table(metrics))

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from .core import *
 from .data import *
 from .collators import *
-from .loaders import _coco_anns
+from .loaders import _coco_gt
 
 # %% auto #0
 __all__ = ['COCO_STATS', 'COMPARE_KEYS', 'LOWER_IS_BETTER', 'Prediction', 'span_score', 'predict', 'match', 'box_stats',
@@ -169,10 +169,7 @@ def to_coco(gts:list, # `Sample`s, or ground-truth detection lists
     "COCO ground truth and results for per-image ground truth and predictions."
     preds = list(preds or [])
     cats = coco_categories(gts, preds, classes)
-    gt = dict(images=[_image_info(x, i) for i, x in enumerate(gts)],
-              annotations=_coco_anns([Sample(None, None, _dets(x)) for x in gts], cats),
-              categories=[dict(id=i, name=n) for n, i in cats.items()])
-    return gt, _coco_results(preds, cats)
+    return _coco_gt([_image_info(x, i) for i, x in enumerate(gts)], [_dets(x) for x in gts], cats), _coco_results(preds, cats)
 
 # %% ../nbs/04_evaluation.ipynb #94b6f69c
 def save_coco(samples:list, # `Sample`s with ground truth

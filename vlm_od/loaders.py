@@ -227,21 +227,21 @@ def save_images(samples:Sequence[Sample], img_dir:Path)->list:
 def _labels(samples:Sequence[Sample])->list: return sorted({d.label for s in samples for d in s.objects})
 
 # %% ../nbs/01a_loaders.ipynb #0cee410c
-def _coco_anns(samples:Sequence[Sample], cid:dict)->list:
-    "COCO annotation dicts for the boxes of `samples`, image ids counting from 1."
-    anns = []
-    for i, s in enumerate(samples):
-        for d in s.objects:
-            x1, y1, x2, y2 = d.box
-            anns.append(dict(id=len(anns) + 1, image_id=i + 1, category_id=cid[d.label], iscrowd=0,
-                             area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1]))
-    return anns
+def _coco_gt(images:list, # COCO image entries, in order: image `i` has id `i + 1`
+             dets:list, # the `Detection` list of each image
+             cats:dict, # label -> category id
+            )->dict:
+    "A COCO ground-truth dict: the images, each box as an annotation (x, y, w, h, its area, not crowd), the categories."
+    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=0, area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1])
+            for i, ds in enumerate(dets) for d in ds for x1, y1, x2, y2 in [d.box]]
+    return dict(images=images, annotations=[dict(id=k + 1, **a) for k, a in enumerate(anns)],
+                categories=[dict(id=i, name=n) for n, i in cats.items()])
 
 def write_coco(samples:Sequence[Sample], folder:Path)->Path:
     "Write `folder/images/*.png` and `folder/annotations.json` (COCO x, y, w, h); the JSON's path."
-    folder = Path(folder); names, cid = save_images(samples, folder/"images"), {l: i + 1 for i, l in enumerate(_labels(samples))}
-    data = dict(images=[dict(id=i + 1, file_name=n, width=s.size[0], height=s.size[1]) for i, (s, n) in enumerate(zip(samples, names))],
-                annotations=_coco_anns(samples, cid), categories=[dict(id=i, name=l) for l, i in cid.items()])
+    folder = Path(folder); names = save_images(samples, folder/"images")
+    images = [dict(id=i + 1, file_name=n, width=s.size[0], height=s.size[1]) for i, (s, n) in enumerate(zip(samples, names))]
+    data = _coco_gt(images, [s.objects for s in samples], {l: i + 1 for i, l in enumerate(_labels(samples))})
     (folder/"annotations.json").write_text(json.dumps(data))
     return folder/"annotations.json"
 

@@ -23,11 +23,11 @@ from .collators import *
 
 # %% auto #0
 __all__ = ['FLASH_MIN_VERSION', 'LM_TARGETS', 'MERGER_TARGETS', 'VISION_TARGETS', 'LORA_PARTS', 'MODULE_GROUPS', 'SFT_DEFAULTS',
-           'EVAL_LOG_KEYS', 'default_dtype', 'choose_attention', 'attention_implementation', 'qlora_config',
-           'check_4bit', 'load_model', 'lora_targets', 'lora_config', 'module_group', 'trainable_summary',
-           'detection_dataset', 'device_defaults', 'sft_config', 'assistant_only_config', 'log_line', 'ConsoleLog',
-           'use_console_log', 'make_trainer', 'last_checkpoint', 'save_trained', 'is_adapter', 'load_trained',
-           'merge_adapter']
+           'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'default_dtype', 'choose_attention', 'attention_implementation',
+           'qlora_config', 'check_4bit', 'load_model', 'lora_targets', 'lora_config', 'module_group',
+           'trainable_summary', 'detection_dataset', 'device_defaults', 'sft_config', 'assistant_only_config',
+           'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint', 'save_trained', 'is_adapter',
+           'load_trained', 'merge_adapter']
 
 # %% ../nbs/03_training.ipynb #9139db84
 _log = logging.getLogger("vlm_od")
@@ -171,16 +171,18 @@ def detection_dataset(samples:list, # `Sample`s
 SFT_DEFAULTS = dict(max_length=None, remove_unused_columns=False, dataset_kwargs={"skip_prepare_dataset": True},
                     report_to="none", logging_steps=10, save_strategy="no", learning_rate=2e-4, lr_scheduler_type="cosine",
                     warmup_steps=0.05, disable_tqdm=False)
+CHECKPOINTING_ALIASES = dict(gradient_checkpointing="activation_checkpointing", # transformers 5's names; the old ones warn
+                             gradient_checkpointing_kwargs="activation_checkpointing_kwargs")
 
 def device_defaults(device:str="auto", # 'cpu', 'cuda' or 'auto' (CUDA when a GPU is visible)
                    )->dict:
     "`SFTConfig` settings that fit the device."
     if device == "auto": device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cpu": return dict(use_cpu=True, bf16=False, fp16=False, gradient_checkpointing=False,
+    if device == "cpu": return dict(use_cpu=True, bf16=False, fp16=False, activation_checkpointing=False,
                                     per_device_train_batch_size=8, dataloader_num_workers=0)
     if device != "cuda": raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
     bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-    return dict(bf16=bf16, fp16=not bf16, gradient_checkpointing=True, gradient_checkpointing_kwargs={"use_reentrant": False},
+    return dict(bf16=bf16, fp16=not bf16, activation_checkpointing=True, activation_checkpointing_kwargs={"use_reentrant": False},
                 per_device_train_batch_size=4, gradient_accumulation_steps=4, dataloader_num_workers=4)
 
 # %% ../nbs/03_training.ipynb #93593016
@@ -190,7 +192,7 @@ def sft_config(output_dir:str, # where checkpoints and logs go
                **kwargs)->SFTConfig:
     "An `SFTConfig` for detection with our collator, fitted to the device; `kwargs` override any default."
     defaults = {**SFT_DEFAULTS, "dataset_kwargs": dict(SFT_DEFAULTS["dataset_kwargs"]), **device_defaults(device)}
-    return SFTConfig(output_dir=output_dir, **{**defaults, **kwargs})
+    return SFTConfig(output_dir=output_dir, **{**defaults, **{CHECKPOINTING_ALIASES.get(k, k): v for k, v in kwargs.items()}})
 
 # %% ../nbs/03_training.ipynb #6577b692
 @delegates(sft_config)
