@@ -16,7 +16,7 @@ from transformers import Trainer, TrainerCallback
 from .core import *
 from .data import *
 from .training import module_group
-from .evaluation import predict, detection_metrics
+from .evaluation import predict, score_predictions
 from .visualization import show_grid
 
 # %% auto #0
@@ -104,7 +104,7 @@ def evaluate(self:DetectionEvalCallback, model, step:int)->dict:
     samples = self.samples[:self.max_images]
     self.preds = distributed_predict(model, self.processor, samples, self.dialect, self.trainer.accelerator.state,
                                      prompt=self.prompt, batch_size=self.batch_size, max_new_tokens=self.max_new_tokens, progress=False)
-    metrics = detection_metrics(samples, self.preds)
+    metrics = score_predictions(samples, self.preds, self.prompt) # against what the prompt asks for, as `evaluate` does
     logs = {f"eval_{k}": float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
     log_from_callback(self.trainer, logs)
     self.history.append(dict(step=step, **logs))

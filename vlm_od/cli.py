@@ -96,15 +96,18 @@ HELP_OVERRIDES = dict(
     eval_strategy="no, steps or epoch: when to compute the validation loss and detection metrics (these also run at the end).",
     report_to="none, wandb, tensorboard... (wandb reads its key from the environment).")
 
-def _checkpointing_alias(p:TrlParser):
-    "Make `--gradient_checkpointing` (the name transformers 5 deprecates) set `activation_checkpointing`, without a warning."
-    for a in p._actions: a.dest = CHECKPOINTING_ALIASES.get(a.dest, a.dest)
-    p.set_defaults(**dict.fromkeys(CHECKPOINTING_ALIASES)) # the old names reach `SFTConfig` as None: the new ones decide
+class _Parser(TrlParser):
+    "A `TrlParser` on which the names transformers 5 deprecates (`gradient_checkpointing`...) set the new ones, as flags and in YAML, without a warning."
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for a in self._actions: a.dest = CHECKPOINTING_ALIASES.get(a.dest, a.dest)
+        self.set_defaults(**dict.fromkeys(CHECKPOINTING_ALIASES)) # the old names reach `SFTConfig` as None: the new ones decide
+    def set_defaults_with_config(self, **kwargs)->list:
+        return super().set_defaults_with_config(**{CHECKPOINTING_ALIASES.get(k, k): v for k, v in kwargs.items()})
 
 def train_parser()->TrlParser:
     "The `TrlParser` of `vlm_od_train`, with detection defaults."
-    p = TrlParser((DetectionArguments, SFTConfig, ModelConfig), prog="vlm_od_train")
-    _checkpointing_alias(p)
+    p = _Parser((DetectionArguments, SFTConfig, ModelConfig), prog="vlm_od_train")
     p.set_defaults(**{k: v for k, v in SFT_DEFAULTS.items() if k not in ("save_strategy", "disable_tqdm")}, **device_defaults(),
                    disable_tqdm=True, dtype=None, output_dir="vlm_od_output")
     for a in p._actions:

@@ -23,8 +23,8 @@ from .loaders import _coco_gt
 # %% auto #0
 __all__ = ['COCO_STATS', 'COMPARE_KEYS', 'LOWER_IS_BETTER', 'Prediction', 'span_score', 'predict', 'match', 'box_stats',
            'image_score', 'near_duplicates', 'duplicate_stats', 'coco_categories', 'to_coco', 'save_coco', 'coco_eval',
-           'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics', 'evaluate', 'EvalResult',
-           'evaluate_model', 'compare_models', 'evaluate_files', 'format_metrics', 'eval_files_cli']
+           'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics', 'score_predictions', 'evaluate',
+           'EvalResult', 'evaluate_model', 'compare_models', 'evaluate_files', 'format_metrics', 'eval_files_cli']
 
 # %% ../nbs/04_evaluation.ipynb #4f5d2908
 @dataclass
@@ -262,10 +262,18 @@ def _targets(samples:list, prompt)->list:
     "The samples with, as objects, what `prompt` asks for (the ground truth to score against)."
     return [replace(s, objects=as_prompt(prompt).targets(s)) for s in samples]
 
+def score_predictions(samples:list, # `Sample`s with all their objects
+                      preds:list, # one `Prediction` per sample, answering `prompt`
+                      prompt:str|Prompt=DETECT_PROMPT, # the instruction: the ground truth is what it asks for
+                      **kwargs, # passed to `detection_metrics`
+                     )->dict:
+    "`detection_metrics` of `preds` against what `prompt` asks for in each sample."
+    return detection_metrics(_targets(samples, prompt), preds, **kwargs)
+
 def evaluate(model, processor, samples:list, dialect:Dialect, **kwargs)->tuple:
     "Predict on `samples` and score: `(metrics, predictions)`; `kwargs` go to `predict`."
     preds = predict(model, processor, samples, dialect, **kwargs)
-    return detection_metrics(_targets(samples, kwargs.get("prompt", DETECT_PROMPT)), preds), preds
+    return score_predictions(samples, preds, kwargs.get("prompt", DETECT_PROMPT)), preds
 
 # %% ../nbs/04_evaluation.ipynb #1d1c0590
 @dataclass

@@ -88,9 +88,13 @@ def check_4bit():
         raise ImportError("4-bit QLoRA needs bitsandbytes: pip install 'vlm_od[qlora]'")
 
 # %% ../nbs/03_training.ipynb #d5ee9af2
-def _pixel_kwargs(min_pixels:int, max_pixels:int)->dict:
-    "The processor keyword arguments for the pixel range, leaving out what is None."
-    return {k: v for k, v in dict(min_pixels=min_pixels, max_pixels=max_pixels).items() if v is not None}
+def _pixel_kwargs(model_id, min_pixels:int, max_pixels:int)->dict:
+    "The processor's `size` for the pixel range (`min_pixels`/`max_pixels` kwargs warn on every call); None keeps the saved value."
+    if min_pixels is None and max_pixels is None: return {}
+    if min_pixels is None or max_pixels is None: # `size` replaces the saved one whole: fill in the missing end
+        saved = PixelRange.of(AutoProcessor.from_pretrained(model_id, trust_remote_code=False))
+        min_pixels, max_pixels = min_pixels or saved.min_pixels, max_pixels or saved.max_pixels
+    return dict(size=dict(shortest_edge=min_pixels, longest_edge=max_pixels))
 
 def load_model(model_id:str, # hub id or local folder, e.g. "Qwen/Qwen2-VL-2B-Instruct"
                min_pixels:int=256*28*28, # smallest image area after resizing; None keeps the saved value
@@ -108,7 +112,7 @@ def load_model(model_id:str, # hub id or local folder, e.g. "Qwen/Qwen2-VL-2B-In
         check_4bit()
         kwargs = dict(quantization_config=qlora_config(dtype), device_map={"": PartialState().local_process_index}, **kwargs) # one GPU per process
     model = AutoModelForImageTextToText.from_pretrained(model_id, dtype=dtype, attn_implementation=attn, trust_remote_code=False, **kwargs)
-    processor = AutoProcessor.from_pretrained(model_id, trust_remote_code=False, **_pixel_kwargs(min_pixels, max_pixels))
+    processor = AutoProcessor.from_pretrained(model_id, trust_remote_code=False, **_pixel_kwargs(model_id, min_pixels, max_pixels))
     if min_pixels and max_pixels: PixelRange(min_pixels, max_pixels).check(processor)
     _log.info(f"Loaded {model_id}: {dtype}, attention {why}{', 4-bit NF4' if load_in_4bit else ''}")
     return model, processor
