@@ -24,7 +24,7 @@ import argparse, json, re, sys, warnings
 from datetime import date
 from pathlib import Path
 import torch
-from vlm_od.bench import DEFAULTS, MODELS, bench_header, bench_table, run_bench
+from vlm_od.bench import DEFAULTS, MODELS, bench_header, bench_table, goals_line, run_bench
 
 def default_out(model:str)->Path:
     "benchmarks/results/gpu_bench-<device>-<date>.json (with the model size when it is not the device's default)."
@@ -54,6 +54,6 @@ def main(argv=None):
     out = Path(a.out) if a.out else default_out(a.model)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(r, indent=1, default=str))
-    print(f"\n{bench_header(r)}\n\n{bench_table(r)}\n\nwritten: {out}", flush=True)
+    print(f"\n{bench_header(r)}\n\n{bench_table(r)}\n\n{goals_line(r)}\n\nwritten: {out}", flush=True)
 
 if __name__ == "__main__": main()
