@@ -150,8 +150,8 @@ def cookbook_args(output_dir:str, max_steps:int, batch_size:int=4)->SFTConfig:
                                  lr_scheduler_type="constant", max_grad_norm=0.3, dataloader_num_workers=0, **BENCH_ARGS)
 
 def vlm_od_args(output_dir:str, max_steps:int, batch_size:int=16)->SFTConfig:
-    "This project's settings (`sft_config` with the device's defaults) at a larger batch."
-    return sft_config(output_dir, max_steps=max_steps, per_device_train_batch_size=batch_size, **BENCH_ARGS)
+    "This project's settings (`sft_config` with the device's defaults) at a larger batch, grouped by length on any device."
+    return sft_config(output_dir, max_steps=max_steps, per_device_train_batch_size=batch_size, train_sampling_strategy="group_by_length", **BENCH_ARGS)
 
 # %% ../nbs/10_benchmarks.ipynb #88f8cbfc
 SIZES = {"2b": ((448, 448), (640, 480), (480, 640), (640, 640)), "small": ((112, 112), (224, 168), (168, 224), (224, 224))}

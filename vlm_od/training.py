@@ -25,9 +25,9 @@ from .collators import *
 __all__ = ['FLASH_MIN_VERSION', 'LM_TARGETS', 'MERGER_TARGETS', 'VISION_TARGETS', 'LORA_PARTS', 'MODULE_GROUPS', 'SFT_DEFAULTS',
            'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'default_dtype', 'choose_attention', 'attention_implementation',
            'qlora_config', 'check_4bit', 'load_model', 'lora_targets', 'lora_config', 'module_group',
-           'trainable_summary', 'detection_dataset', 'device_defaults', 'sft_config', 'assistant_only_config',
-           'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint', 'save_trained', 'is_adapter',
-           'load_trained', 'merge_adapter']
+           'trainable_summary', 'detection_dataset', 'token_lengths', 'device_defaults', 'sft_config',
+           'assistant_only_config', 'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint',
+           'save_trained', 'is_adapter', 'load_trained', 'merge_adapter']
 
 # %% ../nbs/03_training.ipynb #9139db84
 _log = logging.getLogger("vlm_od")
@@ -163,13 +163,30 @@ def detection_dataset(samples:list, # `Sample`s
                       dialect:Dialect, # the answer format to train
                       prompt:str=DETECT_PROMPT, # the instruction
                       load_images:bool=False, # PIL images instead of `Sample` references (for TRL's collator)
+                      processor=None, # given, a `length` column (`token_lengths`) for `train_sampling_strategy="group_by_length"`
                      )->datasets.Dataset:
     "A `datasets.Dataset` of TRL examples (`messages`, `images`, `sample`) built lazily from `samples`."
     def _examples(batch):
         exs = [to_example(samples[i], dialect, prompt) for i in batch["idx"]]
         if load_images: exs = [dict(e, images=[load_image(s) for s in e["images"]]) for e in exs]
-        return {k: [e[k] for e in exs] for k in ("messages", "images", "sample")}
-    return datasets.Dataset.from_dict({"idx": list(range(len(samples)))}).with_transform(_examples)
+        return {k: [e[k] for e in exs] for k in ("messages", "images", "sample")} | ({"length": batch["length"]} if "length" in batch else {})
+    cols = dict(idx=list(range(len(samples))))
+    if processor is not None: cols["length"] = token_lengths(samples, dialect, processor, prompt)
+    return datasets.Dataset.from_dict(cols).with_transform(_examples)
+
+# %% ../nbs/03_training.ipynb #f2fe9fc5
+def token_lengths(samples:list, # `Sample`s (with their `size`)
+                  dialect:Dialect, # the answer format to train
+                  processor, # its pixel range and patch size set the image tokens
+                  prompt:str|Prompt=DETECT_PROMPT, # the instruction
+                 )->list: # one number per sample
+    "Each sample's training length in tokens, up to the chat template's fixed tokens, without loading its image."
+    ip, p, pr = processor.image_processor, as_prompt(prompt), PixelRange.of(processor)
+    f, tok = ip.patch_size * ip.merge_size, processor.tokenizer
+    image = [w*h // f**2 for w, h in (pr.resized(s.size, factor=f) for s in samples)]
+    prompts = tok([p.text(s) for s in samples])["input_ids"]
+    answers = tok([dialect.format(p.targets(s), s.size) for s in samples])["input_ids"]
+    return [i + len(q) + len(a) for i, q, a in zip(image, prompts, answers)]
 
 # %% ../nbs/03_training.ipynb #fea38a94
 SFT_DEFAULTS = dict(max_length=None, remove_unused_columns=False, dataset_kwargs={"skip_prepare_dataset": True},
@@ -187,7 +204,8 @@ def device_defaults(device:str="auto", # 'cpu', 'cuda' or 'auto' (CUDA when a GP
     if device != "cuda": raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
     bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
     return dict(bf16=bf16, fp16=not bf16, activation_checkpointing=True, activation_checkpointing_kwargs={"use_reentrant": False},
-                per_device_train_batch_size=4, gradient_accumulation_steps=4, dataloader_num_workers=4)
+                per_device_train_batch_size=4, gradient_accumulation_steps=4, dataloader_num_workers=4,
+                train_sampling_strategy="group_by_length") # real images vary in size: batches of similar length pad less
 
 # %% ../nbs/03_training.ipynb #93593016
 @delegates(SFTConfig)
@@ -203,7 +221,7 @@ def sft_config(output_dir:str, # where checkpoints and logs go
 def assistant_only_config(output_dir:str, # where checkpoints and logs go
                           **kwargs)->SFTConfig:
     "An `SFTConfig` for TRL's own vision collator with `assistant_only_loss=True`."
-    return sft_config(output_dir, assistant_only_loss=True, dataset_kwargs={}, **kwargs)
+    return sft_config(output_dir, assistant_only_loss=True, dataset_kwargs={}, **{"train_sampling_strategy": "random", **kwargs})
 
 # %% ../nbs/03_training.ipynb #a3818a56
 _LOG_FORMATS = (("loss", "loss", ".4f"), ("grad_norm", "grad", ".3g"), ("learning_rate", "lr", ".2e"))
@@ -244,8 +262,9 @@ def make_trainer(model, processor, # the model to fine-tune and its processor
                  valid:list=None, # validation `Sample`s for the trainer's own evaluation (loss), if `args.eval_strategy` asks
                 )->SFTTrainer:
     "A TRL `SFTTrainer` with assistant-only labels from `DetectionCollator` (or TRL's collator)."
-    trl_collator = args.assistant_only_loss
-    ds = lambda samples: detection_dataset(samples, dialect, prompt, load_images=trl_collator)
+    trl_collator, grouped = args.assistant_only_loss, args.train_sampling_strategy in ("group_by_length", "batch_rebalance")
+    if grouped and trl_collator: raise ValueError(f"train_sampling_strategy={args.train_sampling_strategy!r} needs the samples' lengths: use sft_config (vlm_od's collator), not assistant_only_config")
+    ds = lambda samples: detection_dataset(samples, dialect, prompt, load_images=trl_collator, processor=processor if grouped else None)
     trainer = SFTTrainer(model=model, args=args, train_dataset=ds(train), eval_dataset=ds(valid) if valid else None,
                          data_collator=None if trl_collator else DetectionCollator(processor), processing_class=processor,
                          peft_config=peft_config, callbacks=callbacks)
