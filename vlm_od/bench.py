@@ -14,7 +14,7 @@ from .core import *
 from .data import *
 from .tiny import tiny_config, tiny_processor, _token_ids
 from .training import (sft_config, assistant_only_config, make_trainer, lora_config, attention_implementation,
-                             default_dtype, module_group)
+                             default_dtype, bf16_supported, module_group)
 from .evaluation import predict
 from .demo import environment
 
@@ -145,7 +145,7 @@ def cookbook_args(output_dir:str, max_steps:int, batch_size:int=4)->SFTConfig:
     "The cookbook recipe's settings on TRL's own vision collator."
     cuda = torch.cuda.is_available()
     return assistant_only_config(output_dir, max_steps=max_steps, per_device_train_batch_size=batch_size, gradient_checkpointing=True,
-                                 gradient_checkpointing_kwargs={"use_reentrant": False}, bf16=cuda and torch.cuda.is_bf16_supported(),
+                                 gradient_checkpointing_kwargs={"use_reentrant": False}, bf16=bf16_supported(),
                                  fp16=False, optim="adamw_torch_fused" if cuda else "adamw_torch", learning_rate=2e-4,
                                  lr_scheduler_type="constant", max_grad_norm=0.3, dataloader_num_workers=0, **BENCH_ARGS)
 
@@ -269,7 +269,7 @@ def run_bench(model:str="small", # 'small' (tiny Qwen2-VL, CPU-sized) or '2b' (Q
     o = {k: v if v is not None else DEFAULTS[model][k] for k, v in dict(steps=steps, warmup=warmup, batch_size=batch_size,
          cookbook_batch_size=cookbook_batch_size, eval_images=eval_images, eval_batch_size=eval_batch_size, new_tokens=new_tokens).items()}
     cuda = torch.cuda.is_available()
-    device, dtype = ("cuda", torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda else ("cpu", torch.bfloat16 if model == "2b" else torch.float32)
+    device, dtype = ("cuda", torch.bfloat16 if bf16_supported() else torch.float16) if cuda else ("cpu", torch.bfloat16 if model == "2b" else torch.float32)
     sizes, pixels = [tuple(s) for s in sizes or SIZES[model]], tuple(pixels or PIXELS[model])
     processor = tiny_processor("qwen2_vl", *pixels)
     train = bench_samples(sizes, (o["steps"] + o["warmup"])*max(o["batch_size"], o["cookbook_batch_size"]))

@@ -23,18 +23,22 @@ from .collators import *
 
 # %% auto #0
 __all__ = ['FLASH_MIN_VERSION', 'LM_TARGETS', 'MERGER_TARGETS', 'VISION_TARGETS', 'LORA_PARTS', 'MODULE_GROUPS', 'SFT_DEFAULTS',
-           'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'default_dtype', 'choose_attention', 'attention_implementation',
-           'qlora_config', 'check_4bit', 'load_model', 'lora_targets', 'lora_config', 'module_group',
-           'trainable_summary', 'detection_dataset', 'token_lengths', 'device_defaults', 'sft_config',
+           'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'bf16_supported', 'default_dtype', 'choose_attention',
+           'attention_implementation', 'qlora_config', 'check_4bit', 'load_model', 'lora_targets', 'lora_config',
+           'module_group', 'trainable_summary', 'detection_dataset', 'token_lengths', 'device_defaults', 'sft_config',
            'assistant_only_config', 'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint',
            'save_trained', 'is_adapter', 'load_trained', 'merge_adapter']
 
 # %% ../nbs/03_training.ipynb #9139db84
 _log = logging.getLogger("vlm_od")
 
+def bf16_supported()->bool:
+    "True on a GPU that computes in bf16 natively (Ampere and newer); not where torch only emulates it (a T4: slow)."
+    return torch.cuda.is_available() and torch.cuda.is_bf16_supported(including_emulation=False)
+
 def default_dtype()->torch.dtype:
-    "bf16 on a CUDA GPU that supports it, else float32."
-    return torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
+    "bf16 on a CUDA GPU that supports it natively, else float32."
+    return torch.bfloat16 if bf16_supported() else torch.float32
 
 # %% ../nbs/03_training.ipynb #9f9783d2
 FLASH_MIN_VERSION = "2.3.3" # the oldest flash-attn transformers accepts for `flash_attention_2`
@@ -202,7 +206,7 @@ def device_defaults(device:str="auto", # 'cpu', 'cuda' or 'auto' (CUDA when a GP
     if device == "cpu": return dict(use_cpu=True, bf16=False, fp16=False, activation_checkpointing=False,
                                     per_device_train_batch_size=8, dataloader_num_workers=0)
     if device != "cuda": raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {device!r}")
-    bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    bf16 = bf16_supported()
     return dict(bf16=bf16, fp16=not bf16, activation_checkpointing=True, activation_checkpointing_kwargs={"use_reentrant": False},
                 per_device_train_batch_size=4, gradient_accumulation_steps=4, dataloader_num_workers=4,
                 train_sampling_strategy="group_by_length") # real images vary in size: batches of similar length pad less
