@@ -114,7 +114,7 @@ def load_model(model_id:str, # hub id or local folder, e.g. "Qwen/Qwen2-VL-2B-In
     attn, why = attention_implementation(attn_implementation, dtype)
     if load_in_4bit:
         check_4bit()
-        kwargs = dict(quantization_config=qlora_config(dtype), device_map={"": PartialState().local_process_index}, **kwargs) # one GPU per process
+        kwargs = dict(device_map={"": PartialState().local_process_index}) | kwargs | dict(quantization_config=qlora_config(dtype)) # by default one GPU per process
     model = AutoModelForImageTextToText.from_pretrained(model_id, dtype=dtype, attn_implementation=attn, trust_remote_code=False, **kwargs)
     processor = AutoProcessor.from_pretrained(model_id, trust_remote_code=False, **_pixel_kwargs(model_id, min_pixels, max_pixels))
     if min_pixels and max_pixels: PixelRange(min_pixels, max_pixels).check(processor)
