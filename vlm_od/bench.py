@@ -126,17 +126,21 @@ def reset_peak_memory():
     try: Path("/proc/self/clear_refs").write_text("5")
     except OSError: pass
 
+def _status_gib(key:str)->float|None:
+    "A memory line of Linux's `/proc/self/status` (e.g. `VmRSS`, `VmHWM`) in GiB; None where there is none."
+    try: return int(re.search(rf"{key}:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))/2**20
+    except (OSError, AttributeError): return None
+
 def memory_now()->float:
     "Memory held now, in GiB: CUDA allocated on a GPU, the process's resident set on Linux (0 where unknown)."
     if torch.cuda.is_available(): return torch.cuda.memory_allocated()/2**30
-    try: return int(re.search(r"VmRSS:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))/2**20
-    except (OSError, AttributeError): return 0.0
+    return _status_gib("VmRSS") or 0.0
 
 def peak_memory()->tuple: # (GiB, what was measured)
     "The peak memory since `reset_peak_memory`, in GiB, and what it measures."
     if torch.cuda.is_available(): return torch.cuda.max_memory_allocated()/2**30, "torch.cuda.max_memory_allocated"
-    try: return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))/2**20, "peak RSS of the process (VmHWM, reset per phase)"
-    except (OSError, AttributeError): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/2**20, "peak RSS of the process since it started"
+    if (hwm := _status_gib("VmHWM")) is not None: return hwm, "peak RSS of the process (VmHWM, reset per phase)"
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/2**20, "peak RSS of the process since it started"
 
 # %% ../nbs/10_benchmarks.ipynb #6f923885
 BENCH_ARGS = dict(disable_tqdm=True, logging_steps=10**6, save_strategy="no", report_to="none", seed=0, gradient_accumulation_steps=1)

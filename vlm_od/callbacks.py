@@ -16,7 +16,7 @@ from transformers import Trainer, TrainerCallback
 from .core import *
 from .data import *
 from .training import module_group
-from .evaluation import predict, score_predictions
+from .evaluation import predict, detection_metrics, _targets
 from .visualization import show_grid
 
 # %% auto #0
@@ -104,11 +104,12 @@ def evaluate(self:DetectionEvalCallback, model, step:int)->dict:
     samples = self.samples[:self.max_images]
     self.preds = distributed_predict(model, self.processor, samples, self.dialect, self.trainer.accelerator.state,
                                      prompt=self.prompt, batch_size=self.batch_size, max_new_tokens=self.max_new_tokens, progress=False)
-    metrics = score_predictions(samples, self.preds, self.prompt) # against what the prompt asks for, as `evaluate` does
+    truth = _targets(samples, self.prompt) # what the prompt asks for: scored and drawn against, as `evaluate` does
+    metrics = detection_metrics(truth, self.preds)
     logs = {f"eval_{k}": float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
     log_from_callback(self.trainer, logs)
     self.history.append(dict(step=step, **logs))
-    if self.trainer.is_world_process_zero(): self._log_pictures(samples, step); self._save(samples, step)
+    if self.trainer.is_world_process_zero(): self._log_pictures(truth, step); self._save(samples, step)
     return logs
 
 @patch
