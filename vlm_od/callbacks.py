@@ -20,8 +20,8 @@ from .evaluation import predict, detection_metrics, _targets
 from .visualization import show_grid
 
 # %% auto #0
-__all__ = ['log_from_callback', 'shard', 'distributed_predict', 'grad_norms', 'GradNormCallback', 'DetectionEvalCallback',
-           'prediction_record', 'save_predictions']
+__all__ = ['log_from_callback', 'shard', 'distributed_predict', 'grad_norms', 'unclipped', 'GradNormCallback',
+           'DetectionEvalCallback', 'prediction_record', 'save_predictions']
 
 # %% ../nbs/03a_callbacks.ipynb #164ec738
 def log_from_callback(trainer, # the trainer a callback is bound to
@@ -66,12 +66,33 @@ def grad_norms(model)->dict:
             sq[g] = sq.get(g, 0.0) + p.grad.detach().float().pow(2).sum().item()
     return {"total": math.sqrt(sum(sq.values())), **{g: math.sqrt(v) for g, v in sq.items()}}
 
+# %% ../nbs/03a_callbacks.ipynb #f2b60b5b
+def unclipped(norms:dict, # `grad_norms` measured after `clip_grad_norm_`
+              total, # the norm `clip_grad_norm_` returned: the total before clipping (None: unknown)
+              max_norm:float, # the clipping threshold it was called with
+             )->dict:
+    "Undo the clip factor `min(1, max_norm/(total+1e-6))` that `torch.nn.utils.clip_grad_norm_` applied to every gradient."
+    total = float(total) if total is not None else math.nan
+    if not math.isfinite(total) or not total: return norms # nothing was scaled (or it cannot be undone)
+    factor = min(1.0, float(max_norm) / (total + 1e-6))
+    return {k: v / factor for k, v in norms.items()}
+
 # %% ../nbs/03a_callbacks.ipynb #08d36111
 class GradNormCallback(TrainerCallback):
-    "Log the gradient norm of the trainable parameters, in total and by module group, at every optimizer step."
+    "Log the gradient norms of the trainable parameters before clipping, in total and by module group, at every optimizer step."
     def __init__(self): self.trainer, self.norms = None, None
-    def bind(self, trainer): self.trainer = trainer
-    def on_pre_optimizer_step(self, args, state, control, model=None, **kwargs): self.norms = grad_norms(model)
+
+    def bind(self, trainer):
+        "Measure inside `trainer.accelerator.clip_grad_norm_`: gradients complete, unscaled and synchronised."
+        self.trainer, clip = trainer, trainer.accelerator.clip_grad_norm_
+        def measured(parameters, max_norm, *args, **kwargs):
+            total = clip(parameters, max_norm, *args, **kwargs) # the norm before clipping (None under DeepSpeed)
+            self.norms = unclipped(grad_norms(trainer.model), total, max_norm)
+            return total
+        trainer.accelerator.clip_grad_norm_ = measured
+
+    def on_pre_optimizer_step(self, args, state, control, model=None, **kwargs):
+        if self.norms is None: self.norms = grad_norms(model) # the trainer did not call `clip_grad_norm_`
     def on_step_end(self, args, state, control, **kwargs):
         if self.norms: log_from_callback(self.trainer, {f"grad_norm_{k.replace(' ', '_')}": v for k, v in self.norms.items()})
         self.norms = None
