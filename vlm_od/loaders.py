@@ -23,7 +23,7 @@ from .data import *
 # %% auto #0
 __all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'IMG_EXTS', 'DataError', 'Report', 'new_report', 'image_info',
            'check_image', 'check_box', 'validate', 'save_images', 'write_coco', 'write_voc', 'write_yolo', 'load_coco',
-           'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf', 'to_hf']
+           'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files', 'load_images']
 
 # %% ../nbs/01a_loaders.ipynb #ffffb790
 class DataError(ValueError):
@@ -146,6 +146,7 @@ def _same_aspect(a:tuple, b:tuple, tol:float=0.01)->bool: return abs(a[0]/a[1] -
 # %% ../nbs/01a_loaders.ipynb #a9485ba7
 def _fit_size(s:Sample, info:ImageInfo, report:Report, exif:str)->Sample:
     "`s` in the upright frame of its real image, or None when the sizes cannot be reconciled."
+    if s.size is None: return replace(s, size=info.size) # no annotated size to reconcile (an image to predict on)
     where, ann = _where(s), tuple(s.size or (0, 0))
     if exif == "stored" and info.orientation != 1 and ann in (info.stored, (0, 0)):
         report.note(where, "boxes mapped from stored pixels to upright frame (exif='stored')")
@@ -486,3 +487,27 @@ def to_hf(samples:Sequence[Sample], classes:Sequence[str]=None)->datasets.Datase
              "objects": {"bbox": [[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in (d.box for d in s.objects)],
                          "category": [classes.index(d.label) for d in s.objects]}} for s in samples]
     return datasets.Dataset.from_list(rows, features=feats)
+
+# %% ../nbs/01a_loaders.ipynb #cb63faaf
+def image_files(src, # a folder (searched recursively), an image file, or a list of them
+               )->list: # `Path`s: files as given, folders expanded to their image files in sorted order
+    "The image files that `src` names; a folder without any raises, naming it."
+    out = []
+    for p in map(Path, [src] if isinstance(src, (str, Path)) else src):
+        if not p.is_dir(): out.append(p); continue
+        found = sorted(f for f in p.rglob("*") if f.suffix.lower() in IMG_EXTS and f.is_file()
+                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        if not found: raise DataError(f"{p}: no image files ({' '.join(IMG_EXTS)})")
+        out += found
+    return out
+
+def load_images(src, # a folder (searched recursively), an image file, or a list of them
+                mode:str="strict", # 'strict' raises at the first missing or unreadable image, 'lenient' skips and counts
+                decode:bool=True, # decode every image (finds truncated files) or read headers only
+               )->tuple: # (`Sample`s without objects, ids their paths; `Report`)
+    "Samples to predict on: each image checked and sized (upright) from its file."
+    report, out = new_report(mode), []
+    for p in image_files(src):
+        if (s := check_image(Sample(p, None, [], str(p)), report, decode)) is not None: out.append(s)
+    report.images = len(out)
+    return out, report
