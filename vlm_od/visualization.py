@@ -18,8 +18,8 @@ from .evaluation import *
 from .evaluation import _dets, _named
 
 # %% auto #0
-__all__ = ['class_colours', 'draw_detections', 'show_sample', 'show_grid', 'show_predictions', 'plot_history', 'plot_per_class',
-           'pr_curves', 'plot_pr_curves', 'save_pictures']
+__all__ = ['class_colours', 'draw_detections', 'show_sample', 'save_sample', 'show_grid', 'show_predictions', 'plot_history',
+           'plot_per_class', 'pr_curves', 'plot_pr_curves', 'save_pictures']
 
 # %% ../nbs/05_visualization.ipynb #a4af190a
 def class_colours(labels)->dict:
@@ -67,6 +67,22 @@ def show_sample(sample:Sample, # image and ground truth
     if title: ax.set_title(title, fontsize=8)
     if legend: ax.legend(handles=_legend_handles(colours, bool(preds)), fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     return ax
+
+# %% ../nbs/05_visualization.ipynb #166d2e69
+def save_sample(sample:Sample, # the image (and its ground truth, if any: drawn solid)
+                preds:list, # predicted `Detection`s (or a `Prediction`), drawn dashed with scores
+                path, # the PNG file to write
+                colours:dict=None, # label -> colour; one dict for every file keeps each class's colour
+                max_side:int=1024, # the longer side of the picture in pixels (images are never enlarged)
+               )->Path:
+    "Save `show_sample` of one image as a PNG at the image's resolution, the image filling it."
+    w, h = sample.size
+    scale = min(1.0, max_side/max(w, h))
+    fig = plt.figure(figsize=(w*scale/100, h*scale/100), dpi=100)
+    show_sample(sample, preds, ax=fig.add_axes((0, 0, 1, 1)), colours=colours, legend=False)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100); plt.close(fig)
+    return Path(path)
 
 # %% ../nbs/05_visualization.ipynb #7a4378d9
 def _grid_order(samples:list, preds:list, worst_first:bool)->list:
