@@ -159,8 +159,8 @@ def _log_pictures(self:DetectionEvalCallback, samples:list, step:int):
 
 # %% ../nbs/03a_callbacks.ipynb #173b4369
 def prediction_record(sample:Sample, pred)->dict:
-    "A JSON-ready record of one prediction: sample id, answer text, parse status and notes, boxes with scores."
-    return dict(id=sample.id, text=pred.text, status=pred.status, notes=pred.notes,
+    "A JSON-ready record of one prediction: sample id, image size, answer text, parse status and notes, boxes with scores."
+    return dict(id=sample.id, size=list(sample.size), text=pred.text, status=pred.status, notes=pred.notes,
                 detections=[dict(label=d.label, box=list(d.box), score=d.score) for d in pred.detections])
 
 def save_predictions(samples:list, preds:list, path)->Path:
