@@ -48,12 +48,16 @@ def span_score(logprobs:list, offsets:list, span:tuple)->float:
 
 # %% ../nbs/04_evaluation.ipynb #60083311
 def _answer(tokenizer, ids:torch.Tensor, logprobs:torch.Tensor, dialect:Dialect, size:tuple)->Prediction:
-    "Parse one generated sequence, with a confidence score per detection."
+    "Parse one generated sequence, with a confidence score per detection; an answer that never ended is flagged."
     stop = {tokenizer.pad_token_id, tokenizer.eos_token_id}
-    n = next((i for i, t in enumerate(ids.tolist()) if t in stop), len(ids))
+    n = next((i for i, t in enumerate(ids.tolist()) if t in stop), None)
+    ended, n = n is not None, len(ids) if n is None else n
     ids, logprobs = ids[:n].tolist(), logprobs[:n].tolist()
     text = tokenizer.decode(ids, skip_special_tokens=False)
     res = dialect.parse(text, size)
+    if not ended: # cut by max_new_tokens: more boxes may have followed, and no boxes is not a "no objects" answer
+        res.note("cut at max_new_tokens")
+        if not res.detections: res.status = "failed"
     offsets = _token_offsets(tokenizer, ids)
     dets = [Detection(d.label, d.box, span_score(logprobs, offsets, sp)) for d, sp in zip(res.detections, res.spans)]
     return Prediction(text, dets, res.status, res.notes)
