@@ -319,7 +319,7 @@ def _confident(preds:list, min_score:float)->tuple:
     return kept, sum(len(p.detections) for p in preds) - sum(len(p.detections) for p in kept)
 
 def _save_pictures(samples:list, preds:list, folder)->list:
-    "One PNG per image in `folder`, named after its file, with one colour per class across all of them."
+    "One PNG per image in `folder`, named after its file (numbered: folders may repeat names), one colour per class across all."
     colours, folder = class_colours(d.label for p in preds for d in p.detections), Path(folder)
     names = [f"{i:05d}-{Path(s.id).stem}.png" if len(samples) > 1 else f"{Path(s.id).stem}.png" for i, s in enumerate(samples)]
     return [save_sample(s, p, folder/n, colours) for s, p, n in zip(samples, preds, names)]
@@ -333,6 +333,7 @@ def predict_from_args(a:argparse.Namespace)->tuple:
         save_predictions(samples, preds, a.out)
         if a.pictures: _save_pictures(samples, preds, a.pictures)
         failed = sum(p.status == "failed" for p in preds)
+        if report.seen_images > report.images: print(report) # which files were skipped, and why
         print(f"{report.summary().split(',')[0]}; {sum(len(p.detections) for p in preds)} boxes"
               + (f" ({low} under --min_score {a.min_score} left out)" if low else "")
               + f"; answers that did not parse: {failed} -> {a.out}" + (f", pictures in {a.pictures}" if a.pictures else ""))
