@@ -238,6 +238,13 @@ def train_cli(argv:list=None):
     else: run_training(*train_parser().parse_args_and_config(argv))
 
 # %% ../nbs/07_cli.ipynb #efc1e542
+def _model_parser(prog:str, description:str, example:str)->argparse.ArgumentParser:
+    "The parser of a command that runs a saved model: what it does, an example, and `--model`."
+    p = argparse.ArgumentParser(prog=prog, formatter_class=argparse.RawDescriptionHelpFormatter, description=description,
+                                epilog=f"example:\n  {example}")
+    p.add_argument("--model", required=True, help="a vlm_od_train output (final/), an adapter folder, or a checkpoint")
+    return p
+
 def _inference_args(p:argparse.ArgumentParser):
     "The options of `vlm_od_eval` and `vlm_od_predict` that say how the model is loaded and asked."
     p.add_argument("--prompt", default=DETECT_PROMPT, help="the instruction, as in training (default: %(default)r)")
@@ -249,11 +256,10 @@ def _inference_args(p:argparse.ArgumentParser):
 
 def eval_parser()->argparse.ArgumentParser:
     "The argument parser of `vlm_od_eval`'s model mode."
-    p = argparse.ArgumentParser(prog="vlm_od_eval", formatter_class=argparse.RawDescriptionHelpFormatter, description=(
+    p = _model_parser("vlm_od_eval",
         "Evaluate a fine-tuned model (or adapter, or any Qwen VL checkpoint) on a detection dataset: mean IoU, COCO mAP "
-        "and parse failures.\nTo score prediction files instead: vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]"),
-        epilog="example:\n  vlm_od_eval --model vlm_od_output/final --data_format coco --data val.json --images val/ --out metrics.json")
-    p.add_argument("--model", required=True, help="a vlm_od_train output (final/), an adapter folder, or a checkpoint")
+        "and parse failures.\nTo score prediction files instead: vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]",
+        "vlm_od_eval --model vlm_od_output/final --data_format coco --data val.json --images val/ --out metrics.json")
     p.add_argument("--data_format", default="synthetic", choices=FORMATS, help="dataset format (default: %(default)s)")
     p.add_argument("--data", help="COCO json, VOC annotation folder, YOLO image folder or saved HF dataset")
     p.add_argument("--images", help="image folder (COCO: required; VOC: default next to the annotations)")
@@ -298,11 +304,10 @@ def eval_cli(argv:list=None):
 # %% ../nbs/07_cli.ipynb #bba01f58
 def predict_parser()->argparse.ArgumentParser:
     "The argument parser of `vlm_od_predict`."
-    p = argparse.ArgumentParser(prog="vlm_od_predict", formatter_class=argparse.RawDescriptionHelpFormatter, description=(
+    p = _model_parser("vlm_od_predict",
         "Detect objects in images with a fine-tuned model (or adapter, or any Qwen VL checkpoint). Writes one JSON line per image:\n"
-        "its file and size, the answer, its parse status, and the boxes (x1, y1, x2, y2 in the image's pixels) with label and score."),
-        epilog="example:\n  vlm_od_predict --model vlm_od_output/final --images photos/ --out detections.jsonl --pictures drawn/")
-    p.add_argument("--model", required=True, help="a vlm_od_train output (final/), an adapter folder, or a checkpoint")
+        "its file and size, the answer, its parse status, and the boxes (x1, y1, x2, y2 in the image's pixels) with label and score.",
+        "vlm_od_predict --model vlm_od_output/final --images photos/ --out detections.jsonl --pictures drawn/")
     p.add_argument("--images", required=True, nargs="+", help="image files and folders (searched recursively)")
     p.add_argument("--out", default="detections.jsonl", help="the JSON lines file to write (default: %(default)s)")
     p.add_argument("--pictures", help="also draw each image with its boxes into this folder (PNG)")
