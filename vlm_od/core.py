@@ -188,13 +188,14 @@ def _prose(text:str, spans:list, upto:int=None)->bool:
     for s, e in sorted((sp for sp in spans if sp[1] <= len(text)), reverse=True): text = text[:s] + text[e:]
     return bool(_FILLER.sub("", text))
 
-def _first_outside(pattern:str, text:str, spans:list)->int:
-    "Start of the first match of `pattern` outside every span, or None."
-    return next((m.start() for m in re.finditer(pattern, text) if not any(s <= m.start() < e for s, e in spans)), None)
+def _first_after(pattern:str, text:str, start:int)->int:
+    "Start of the first match of `pattern` at or after `start`, or None: where an answer's unfinished tail begins."
+    return next((m.start() for m in re.finditer(pattern, text) if m.start() >= start), None)
 
 # %% ../nbs/00_core.ipynb #ca10ee65
 _NUM = r"\s*(-?\d+(?:\.\d+)?)\s*"
-_Q2_BOX = re.compile(rf"(?:<\|object_ref_start\|>(.*?)<\|object_ref_end\|>\s*)?"
+_Q2_LABEL = r"((?:(?!<\|).)*?)" # a label holds no special token: a garbled run of them is text around the answer, not a label
+_Q2_BOX = re.compile(rf"(?:<\|object_ref_start\|>{_Q2_LABEL}<\|object_ref_end\|>\s*)?"
                      rf"<\|box_start\|>\s*\({_NUM},{_NUM}\)\s*,\s*\({_NUM},{_NUM}\)\s*<\|box_end\|>", re.S)
 _Q2_OPEN = r"<\|object_ref_start\|>|<\|box_start\|>"
 
@@ -205,7 +206,7 @@ def _read_qwen2(text:str)->ParseResult:
         if not (m[1] or "").strip(): res.note("missing label")
         res.detections.append(Detection((m[1] or "").strip(), tuple(float(v) for v in m.groups()[1:])))
         res.spans.append(m.span())
-    cut = _first_outside(_Q2_OPEN, text, res.spans)
+    cut = _first_after(_Q2_OPEN, text, res.spans[-1][1] if res.spans else 0) # an opener after the last box: cut off
     if res.detections and cut is not None: res.note("truncated")
     if res.detections and _prose(text, res.spans, cut): res.note("text around the answer")
     return res
@@ -378,11 +379,12 @@ def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect`
 def check_dialect(dialect:Dialect, # the dialect a model was trained with (e.g. `load_dialect(model_dir)`)
                   processor, # the processor in use now
                  )->Dialect:
-    "Raise if `processor` implies a different answer format than `dialect` (family or resize rule); else return it."
-    now = dialect_for(processor)
+    "Raise if `processor` resizes images otherwise than `dialect`'s boxes assume (Qwen2.5-VL's pixel frame); else return it."
+    if not isinstance(dialect, Qwen25VLDialect): return dialect # relative boxes: the same under any resize
+    now = Qwen25VLDialect(**_resize_settings(processor))
     if now != dialect:
         raise ValueError(f"Answer format mismatch: trained with {dialect.to_dict()}, but the processor in use "
-                         f"({type(processor).__name__}) gives {now.to_dict()}. Boxes would be shifted or scaled; load "
+                         f"({type(processor).__name__}) resizes as {now.to_dict()}. Boxes would be scaled; load "
                          "the processor with the training settings (e.g. min_pixels/max_pixels).")
     return dialect
 
