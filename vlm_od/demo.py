@@ -113,5 +113,5 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     save_trained(model, proc, dialect, out/"model"); _save_pictures(out, trainer, val, preds)
     metrics["total_seconds"] = round(time.time() - t_start, 1)
     (out/"metrics.json").write_text(json.dumps(metrics, indent=2))
-    if progress: print(results_table(metrics))
+    if progress: print(f"{results_table(metrics)}\n\nwritten to {out}/: metrics.json, model/ (model, processor and answer format), loss.png, predictions.png")
     return metrics
