@@ -15,16 +15,18 @@ from scipy.optimize import linear_sum_assignment
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 from tqdm.auto import tqdm
+from transformers import GenerationConfig
 from .core import *
 from .data import *
 from .collators import *
 from .loaders import _coco_gt
 
 # %% auto #0
-__all__ = ['COCO_STATS', 'COMPARE_KEYS', 'LOWER_IS_BETTER', 'Prediction', 'span_score', 'predict', 'match', 'box_stats',
-           'image_score', 'near_duplicates', 'duplicate_stats', 'coco_categories', 'to_coco', 'save_coco', 'coco_eval',
-           'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics', 'score_predictions', 'evaluate',
-           'EvalResult', 'evaluate_model', 'compare_models', 'evaluate_files', 'format_metrics', 'eval_files_cli']
+__all__ = ['COCO_STATS', 'COMPARE_KEYS', 'LOWER_IS_BETTER', 'Prediction', 'span_score', 'greedy_config', 'predict', 'match',
+           'box_stats', 'image_score', 'near_duplicates', 'duplicate_stats', 'coco_categories', 'to_coco', 'save_coco',
+           'coco_eval', 'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics', 'score_predictions',
+           'evaluate', 'EvalResult', 'evaluate_model', 'compare_models', 'evaluate_files', 'format_metrics',
+           'eval_files_cli']
 
 # %% ../nbs/04_evaluation.ipynb #4f5d2908
 @dataclass
@@ -63,6 +65,14 @@ def _answer(tokenizer, ids:torch.Tensor, logprobs:torch.Tensor, dialect:Dialect,
     return Prediction(text, dets, res.status, res.notes)
 
 # %% ../nbs/04_evaluation.ipynb #c3acc6de
+def greedy_config(model, # its `generation_config` gives the settings other than sampling (end tokens, penalties...)
+                  max_new_tokens:int, # longest answer
+                  pad_token_id:int, # the tokenizer's padding token
+                 )->GenerationConfig:
+    "The model's generation settings with greedy decoding (sampling flags neutral), returning scores."
+    return GenerationConfig.from_dict({**model.generation_config.to_dict(), "do_sample": False, "temperature": 1.0, "top_p": 1.0,
+        "top_k": 50, "max_new_tokens": max_new_tokens, "pad_token_id": pad_token_id, "output_scores": True, "return_dict_in_generate": True})
+
 @torch.no_grad()
 def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
             processor, # its processor
@@ -80,8 +90,7 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
     for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
         chunk = samples[i:i+batch_size]
         batch = {k: v.to(model.device) for k, v in coll([to_example(s, dialect, prompt, answer=False) for s in chunk]).items()}
-        gen = model.generate(**batch, max_new_tokens=max_new_tokens, do_sample=False, output_scores=True,
-                             return_dict_in_generate=True, pad_token_id=tok.pad_token_id)
+        gen = model.generate(**batch, generation_config=greedy_config(model, max_new_tokens, tok.pad_token_id))
         new = gen.sequences[:, batch["input_ids"].shape[1]:]
         lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
         out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), dialect, s.size) for j, s in enumerate(chunk)]
