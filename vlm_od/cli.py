@@ -339,7 +339,7 @@ def predict_from_args(a:argparse.Namespace)->tuple:
         if a.pictures: _save_pictures(samples, preds, a.pictures)
         failed = sum(p.status == "failed" for p in preds)
         if report.seen_images > report.images: print(report) # which files were skipped, and why
-        print(f"{report.summary().split(',')[0]}; {sum(len(p.detections) for p in preds)} boxes"
+        print(f"{report.images} of {report.seen_images} images kept; {sum(len(p.detections) for p in preds)} boxes"
               + (f" ({low} under --min_score {a.min_score} left out)" if low else "")
               + f"; answers that did not parse: {failed} -> {a.out}" + (f", pictures in {a.pictures}" if a.pictures else ""))
     return samples, preds

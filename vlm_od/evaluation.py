@@ -84,13 +84,14 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
             progress:bool=True, # show a progress bar
            )->list: # one `Prediction` per sample
     "Greedy, batched detection on `samples`."
-    if isinstance(dialect, Qwen25VLDialect): check_dialect(dialect, processor) # its pixel frame is the processor's resize
+    check_dialect(dialect, processor) # Qwen2.5-VL's pixel frame is the processor's resize
     coll, tok, out = DetectionCollator(processor, padding_side="left"), processor.tokenizer, []
+    gen_cfg = greedy_config(model, max_new_tokens, tok.pad_token_id)
     was_training = model.training; model.eval()
     for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
         chunk = samples[i:i+batch_size]
         batch = {k: v.to(model.device) for k, v in coll([to_example(s, dialect, prompt, answer=False) for s in chunk]).items()}
-        gen = model.generate(**batch, generation_config=greedy_config(model, max_new_tokens, tok.pad_token_id))
+        gen = model.generate(**batch, generation_config=gen_cfg)
         new = gen.sequences[:, batch["input_ids"].shape[1]:]
         lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
         out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), dialect, s.size) for j, s in enumerate(chunk)]
