@@ -284,6 +284,12 @@ def _predict_args(a:argparse.Namespace, samples:list)->tuple:
                                 max_new_tokens=a.max_new_tokens, progress=state.is_main_process)
     return state, dialect, preds
 
+def _end_processes():
+    "End a console script's processes together: wait for all, then close the process group. A process left to exit with an open gloo group can abort (SIGABRT) while the interpreter tears down its worker threads, after its work is done."
+    state = PartialState()
+    state.wait_for_everyone()
+    state.destroy_process_group()
+
 def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
     samples = load_samples(a.data_format, a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed)[:a.max_images]
@@ -299,7 +305,7 @@ def eval_cli(argv:list=None):
     "The `vlm_od_eval` console script: a model on a dataset (`eval_from_args`), or (with `--gt`) prediction files."
     argv = sys.argv[1:] if argv is None else list(argv)
     if "--gt" in argv: eval_files_cli(argv)
-    else: eval_from_args(eval_parser().parse_args(argv))
+    else: eval_from_args(eval_parser().parse_args(argv)); _end_processes()
 
 # %% ../nbs/07_cli.ipynb #bba01f58
 def predict_parser()->argparse.ArgumentParser:
@@ -347,3 +353,4 @@ def predict_from_args(a:argparse.Namespace)->tuple:
 def predict_cli(argv:list=None):
     "The `vlm_od_predict` console script (`predict_from_args`)."
     predict_from_args(predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
+    _end_processes()
