@@ -16,7 +16,7 @@ from .data import *
 from .loaders import load_coco, load_voc, load_yolo, load_hf, load_images
 from .training import *
 from .callbacks import *
-from .evaluation import detection_metrics, eval_files_cli
+from .evaluation import detection_metrics, eval_files_cli, _jsonable
 from .demo import *
 from .visualization import class_colours, save_sample
 
@@ -208,7 +208,7 @@ def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     trainer.accelerator.wait_for_everyone()
     if trainer.accelerator.is_main_process:
         final = _save_final(trainer, processor, dialect, d, m, Path(args.output_dir))
-        (Path(args.output_dir)/"metrics.json").write_text(json.dumps(metrics, indent=1))
+        (Path(args.output_dir)/"metrics.json").write_text(json.dumps(_jsonable(metrics), indent=1)) # NaN as null: strict JSON
         print(f"saved {final} and {Path(args.output_dir)/'metrics.json'}")
     trainer.accelerator.end_training()
     return metrics
@@ -266,9 +266,10 @@ def eval_parser()->argparse.ArgumentParser:
     p.add_argument("--classes", help="YOLO class names file (default: classes.txt or data.yaml next to the images)")
     p.add_argument("--data_mode", default="strict", choices=("strict", "lenient"), help="stop at bad data, or skip and count it")
     p.add_argument("--max_images", type=int, help="evaluate the first N images only")
-    p.add_argument("--synthetic_n", type=int, default=64, help="synthetic shapes: images (default: %(default)s)")
+    p.add_argument("--synthetic_n", type=int, default=32, help="synthetic shapes: images (default: %(default)s, as vlm_od_train's --synthetic_val)")
     p.add_argument("--image_size", type=int, default=224, help="synthetic shapes: side in pixels (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=10_000, help="synthetic shapes: seed (default: %(default)s, vlm_od_train's validation shapes)")
+    p.add_argument("--seed", type=int, default=42 + 10_000, help="synthetic shapes: seed (default: %(default)s: vlm_od_train validates on "
+                   "its --seed + 10000, and its --seed is 42 by default)")
     _inference_args(p)
     p.add_argument("--out", help="write the metrics here (JSON)")
     p.add_argument("--predictions", help="write each answer and its boxes here (JSON lines)")
@@ -284,6 +285,11 @@ def _predict_args(a:argparse.Namespace, samples:list)->tuple:
                                 max_new_tokens=a.max_new_tokens, progress=state.is_main_process)
     return state, dialect, preds
 
+def _exit_on_bad_input(prog:str, fn, *args):
+    "Run `fn(*args)`; an unreadable file or bad data or arguments end the command with `prog: error: ...` and status 1, not a traceback."
+    try: return fn(*args)
+    except (OSError, ValueError) as e: sys.exit(f"{prog}: error: {e}")
+
 def _end_processes():
     "End a console script's processes together: wait for all, then close the process group. A process left to exit with an open gloo group can abort (SIGABRT) while the interpreter tears down its worker threads, after its work is done."
     state = PartialState()
@@ -296,7 +302,7 @@ def eval_from_args(a:argparse.Namespace)->dict:
     state, dialect, preds = _predict_args(a, samples)
     metrics = dict(detection_metrics(samples, preds), model=str(a.model), dialect=dialect.to_dict())
     if state.is_main_process:
-        if a.out: Path(a.out).write_text(json.dumps(metrics, indent=1))
+        if a.out: Path(a.out).write_text(json.dumps(_jsonable(metrics), indent=1)) # NaN as null: strict JSON
         if a.predictions: save_predictions(samples, preds, a.predictions)
         print("\n".join(f"{k:<20}{v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
     return metrics
@@ -304,8 +310,9 @@ def eval_from_args(a:argparse.Namespace)->dict:
 def eval_cli(argv:list=None):
     "The `vlm_od_eval` console script: a model on a dataset (`eval_from_args`), or (with `--gt`) prediction files."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if "--gt" in argv: eval_files_cli(argv)
-    else: eval_from_args(eval_parser().parse_args(argv)); _end_processes()
+    if any(a.split("=")[0] == "--gt" for a in argv): return eval_files_cli(argv)
+    _exit_on_bad_input("vlm_od_eval", eval_from_args, eval_parser().parse_args(argv))
+    _end_processes()
 
 # %% ../nbs/07_cli.ipynb #bba01f58
 def predict_parser()->argparse.ArgumentParser:
@@ -352,5 +359,5 @@ def predict_from_args(a:argparse.Namespace)->tuple:
 
 def predict_cli(argv:list=None):
     "The `vlm_od_predict` console script (`predict_from_args`)."
-    predict_from_args(predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
+    _exit_on_bad_input("vlm_od_predict", predict_from_args, predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
     _end_processes()

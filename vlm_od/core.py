@@ -175,7 +175,8 @@ def _finish(self:Dialect, res:ParseResult, size:tuple, text:str, labels:set=None
 
 # %% ../nbs/00_core.ipynb #b8130ddf
 def _is_empty_answer(text:str)->bool:
-    "True for an explicit 'no objects' answer (or an empty one)."
+    "True for an explicit 'no objects' answer (or an empty one); a list left open (`[` without `]`) is cut off, not empty."
+    if text.count("[") != text.count("]"): return False
     t = re.sub(r"[`\s.\[\]]|json|<\|im_end\|>|<\|endoftext\|>", "", text.lower())
     return t in ("", NO_OBJECTS, "noobjects", "noobject", "nothing")
 
@@ -203,8 +204,10 @@ def _read_qwen2(text:str)->ParseResult:
     "Raw boxes written as `<|object_ref_start|>label<|object_ref_end|><|box_start|>(x1,y1),(x2,y2)<|box_end|>`."
     res = ParseResult([])
     for m in _Q2_BOX.finditer(text):
-        if not (m[1] or "").strip(): res.note("missing label")
-        res.detections.append(Detection((m[1] or "").strip(), tuple(float(v) for v in m.groups()[1:])))
+        label = (m[1] or "").strip()
+        if m[1] is None and res.spans and re.fullmatch(r"[\s,]*", text[res.spans[-1][1]:m.start()]): label = res.detections[-1].label
+        if not label: res.note("missing label")
+        res.detections.append(Detection(label, tuple(float(v) for v in m.groups()[1:])))
         res.spans.append(m.span())
     cut = _first_after(_Q2_OPEN, text, res.spans[-1][1] if res.spans else 0) # an opener after the last box: cut off
     if res.detections and cut is not None: res.note("truncated")
@@ -229,7 +232,9 @@ def _json_detection(obj)->Detection|None:
     if not isinstance(box, list) or len(box) != 4: return None
     try: box = tuple(float(v) for v in box)
     except (TypeError, ValueError): return None
-    return Detection(str(obj.get("label", "")).strip(), box) if all(map(math.isfinite, box)) else None
+    label = obj.get("label")
+    label = str(label).strip() if isinstance(label, (str, int, float)) and not isinstance(label, bool) else "" # null is no label
+    return Detection(label, box) if all(map(math.isfinite, box)) else None
 
 # %% ../nbs/00_core.ipynb #0a9f5f7a
 def _read_json(text:str)->ParseResult:

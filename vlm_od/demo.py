@@ -14,6 +14,7 @@ from .tiny import *
 from .data import *
 from .training import *
 from .evaluation import *
+from .evaluation import _jsonable
 from .visualization import *
 
 # %% auto #0
@@ -112,6 +113,6 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     metrics = _demo_metrics(base, tuned, trainer, train_s, cfg, model)
     save_trained(model, proc, dialect, out/"model"); _save_pictures(out, trainer, val, preds)
     metrics["total_seconds"] = round(time.time() - t_start, 1)
-    (out/"metrics.json").write_text(json.dumps(metrics, indent=2))
+    (out/"metrics.json").write_text(json.dumps(_jsonable(metrics), indent=2))
     if progress: print(f"{results_table(metrics)}\n\nwritten to {out}/: metrics.json, model/ (model, processor and answer format), loss.png, predictions.png")
     return metrics

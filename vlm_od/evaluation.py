@@ -380,11 +380,22 @@ def _read_json(path, what:str):
     try: return json.loads(p.read_text())
     except ValueError as e: raise ValueError(f"{p}: not valid JSON ({e})") from e
 
+def _is_xywh(b)->bool:
+    "True if `b` is a COCO box: a list of four finite numbers."
+    return isinstance(b, list) and len(b) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in b)
+
 def _check_gt(gt, path)->dict:
-    "The ground-truth dict, with missing areas filled; raises naming `path` if it is not COCO."
-    if not isinstance(gt, dict) or not all(k in gt for k in ("images", "annotations", "categories")):
-        raise ValueError(f"{path}: not a COCO ground-truth file (needs 'images', 'annotations' and 'categories')")
-    for a in gt["annotations"]:
+    "The ground-truth dict, with missing areas filled; raises naming `path` and the entry if it is not COCO."
+    if not isinstance(gt, dict) or not all(isinstance(gt.get(k), list) for k in ("images", "annotations", "categories")):
+        raise ValueError(f"{path}: not a COCO ground-truth file (needs lists 'images', 'annotations' and 'categories')")
+    for kind, need in (("images", {"id"}), ("categories", {"id", "name"})):
+        for i, x in enumerate(gt[kind]):
+            if not (isinstance(x, dict) and need <= set(x)): raise ValueError(f"{path}: {kind} entry {i} needs {sorted(need)}, got {x!r}")
+    images = {im["id"] for im in gt["images"]}
+    for i, a in enumerate(gt["annotations"]):
+        if not (isinstance(a, dict) and {"id", "image_id", "category_id", "bbox"} <= set(a) and _is_xywh(a["bbox"])):
+            raise ValueError(f"{path}: annotation {i} needs id, image_id, category_id and bbox [x, y, w, h], got {a!r}")
+        if a["image_id"] not in images: raise ValueError(f"{path}: annotation {i} is of image id {a['image_id']!r}, not in 'images'")
         if "area" not in a: a["area"] = a["bbox"][2] * a["bbox"][3]
     return gt
 
@@ -394,7 +405,7 @@ def _check_results(res, path, gt:dict)->list:
     if isinstance(res, dict) and "annotations" in res: res = res["annotations"]
     if not isinstance(res, list): raise ValueError(f"{path}: a COCO results file is a list of detections")
     for i, r in enumerate(res):
-        if not (isinstance(r, dict) and {"image_id", "category_id", "bbox", "score"} <= set(r) and len(r["bbox"]) == 4):
+        if not (isinstance(r, dict) and {"image_id", "category_id", "bbox", "score"} <= set(r) and _is_xywh(r["bbox"])):
             raise ValueError(f"{path}: result {i} needs image_id, category_id, bbox [x, y, w, h] and score, got {r!r}")
     unknown = sorted({r["image_id"] for r in res} - {im["id"] for im in gt["images"]}, key=str)
     if unknown: raise ValueError(f"{path}: results for image ids not in the ground truth: {unknown[:10]}")
