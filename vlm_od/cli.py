@@ -95,7 +95,8 @@ HELP_OVERRIDES = dict(
     max_steps="Training steps; when set, overrides num_train_epochs.",
     resume_from_checkpoint="A checkpoint folder, or last: the newest complete checkpoint in output_dir.",
     eval_strategy="no, steps or epoch: when to compute the validation loss and detection metrics (these also run at the end).",
-    report_to="none, wandb, tensorboard... (wandb reads its key from the environment).")
+    report_to="none, wandb, tensorboard... (wandb reads its key from the environment).",
+    use_bnb_nested_quant="Always on with --load_in_4bit (QLoRA: NF4 with double quantization).")
 
 class _Parser(TrlParser):
     "A `TrlParser` on which the names transformers 5 deprecates (`gradient_checkpointing`...) set the new ones, as flags and in YAML, without a warning."
@@ -179,10 +180,18 @@ def _resume(args:SFTConfig)->str|None:
     return found
 
 def _peft_config(m:ModelConfig, d:DetectionArguments):
-    "The LoRA config of the run, or None for full fine-tuning."
+    "The LoRA config of the run, from every LoRA flag of TRL's `ModelConfig`; None for full fine-tuning."
     if not m.use_peft: return None
-    kw = {"target_modules": m.lora_target_modules} if m.lora_target_modules else {}
-    return lora_config(m.lora_r, m.lora_alpha, m.lora_dropout, vision=d.lora_vision, use_rslora=m.use_rslora, **kw)
+    kw = dict(target_modules=m.lora_target_modules, target_parameters=m.lora_target_parameters, modules_to_save=m.lora_modules_to_save)
+    return lora_config(m.lora_r, m.lora_alpha, m.lora_dropout, vision=d.lora_vision, use_rslora=m.use_rslora, use_dora=m.use_dora,
+                       **{k: v for k, v in kw.items() if v})
+
+def _check_quantization(m:ModelConfig):
+    "Refuse the quantization flags of TRL's `ModelConfig` that vlm_od does not honour, rather than ignore them."
+    if m.load_in_8bit: raise ValueError("--load_in_8bit is not supported: use --load_in_4bit --use_peft (QLoRA), or LoRA on a bf16 base")
+    if m.bnb_4bit_quant_type != "nf4" or m.bnb_4bit_quant_storage:
+        raise ValueError("--load_in_4bit is NF4 with double quantization (the QLoRA recipe): --bnb_4bit_quant_type and --bnb_4bit_quant_storage cannot change it")
+    if m.load_in_4bit and not m.use_peft: raise ValueError("--load_in_4bit freezes a 4-bit base to train LoRA adapters on it: add --use_peft")
 
 # %% ../nbs/07_cli.ipynb #9345a35a
 def _save_final(trainer, processor, dialect:Dialect, d:DetectionArguments, m:ModelConfig, out:Path)->Path:
@@ -194,7 +203,7 @@ def _save_final(trainer, processor, dialect:Dialect, d:DetectionArguments, m:Mod
 
 def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
-    if m.load_in_4bit and not m.use_peft: raise ValueError("--load_in_4bit freezes a 4-bit base to train LoRA adapters on it: add --use_peft")
+    _check_quantization(m)
     model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
                                   m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
     print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")

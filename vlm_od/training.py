@@ -255,6 +255,11 @@ def use_console_log(trainer):
     return trainer
 
 # %% ../nbs/03_training.ipynb #b8f58f59
+def _vision_inputs_require_grad(model)->list:
+    "Hooks making the vision patch embeddings require grad: with reentrant activation checkpointing, a checkpointed block only passes gradients to its weights (LoRA adapters in the vision tower) if its input requires grad. The vision side of transformers' `enable_input_require_grads`."
+    return [m.register_forward_hook(lambda mod, inp, out: out.requires_grad_(True))
+            for n, m in model.named_modules() if n.endswith("visual.patch_embed")]
+
 def make_trainer(model, processor, # the model to fine-tune and its processor
                  train:list, # training `Sample`s
                  dialect:Dialect, # the answer format to train
@@ -270,8 +275,10 @@ def make_trainer(model, processor, # the model to fine-tune and its processor
     if grouped and trl_collator: raise ValueError(f"train_sampling_strategy={args.train_sampling_strategy!r} needs the samples' lengths: use sft_config (vlm_od's collator), not assistant_only_config")
     ds = lambda samples: detection_dataset(samples, dialect, prompt, load_images=trl_collator, processor=processor if grouped else None)
     trainer = SFTTrainer(model=model, args=args, train_dataset=ds(train), eval_dataset=ds(valid) if valid else None,
-                         data_collator=None if trl_collator else DetectionCollator(processor), processing_class=processor,
-                         peft_config=peft_config, callbacks=callbacks)
+                         data_collator=None if trl_collator else DetectionCollator(processor, max_length=args.max_length),
+                         processing_class=processor, peft_config=peft_config, callbacks=callbacks)
+    if args.activation_checkpointing and any(p.requires_grad and module_group(n) == "vision tower" for n, p in trainer.model.named_parameters()):
+        _vision_inputs_require_grad(trainer.model)
     for cb in callbacks or []:
         if hasattr(cb, "bind"): cb.bind(trainer)
     return use_console_log(trainer) if (args.disable_tqdm if console_log is None else console_log) else trainer

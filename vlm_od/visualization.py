@@ -23,9 +23,11 @@ __all__ = ['class_colours', 'draw_detections', 'show_sample', 'save_sample', 'sh
 
 # %% ../nbs/05_visualization.ipynb #a4af190a
 def class_colours(labels)->dict:
-    "A stable colour per label from matplotlib's `tab10` cycle."
-    cmap = matplotlib.colormaps["tab10"]
-    return {l: cmap(i % 10) for i, l in enumerate(sorted(set(labels)))}
+    "A distinct colour per label, in sorted order: matplotlib's `tab10`, `tab20` for 11 to 20 labels, evenly spaced `turbo` colours beyond."
+    names = sorted(set(labels))
+    if len(names) > 20: return {l: matplotlib.colormaps["turbo"](i / (len(names) - 1)) for i, l in enumerate(names)}
+    cmap = matplotlib.colormaps["tab10" if len(names) <= 10 else "tab20"]
+    return {l: cmap(i) for i, l in enumerate(names)}
 
 # %% ../nbs/05_visualization.ipynb #d7fc6e04
 def draw_detections(ax, # a matplotlib axis showing the image
