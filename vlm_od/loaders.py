@@ -21,9 +21,10 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'IMG_EXTS', 'DataError', 'Report', 'new_report', 'image_info',
-           'check_image', 'check_box', 'validate', 'save_images', 'write_coco', 'write_voc', 'write_yolo', 'load_coco',
-           'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files', 'load_images']
+__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'EDGE_TOL', 'IMG_EXTS', 'DataError', 'Report', 'new_report',
+           'image_info', 'check_image', 'check_box', 'validate', 'save_images', 'write_coco', 'write_voc', 'write_yolo',
+           'load_coco', 'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files',
+           'load_images']
 
 # %% ../nbs/01a_loaders.ipynb #ffffb790
 class DataError(ValueError):
@@ -179,6 +180,10 @@ def check_image(sample:Sample, # the record to check
     return _fit_size(sample, info, report, exif)
 
 # %% ../nbs/01a_loaders.ipynb #5a21cc2c
+EDGE_TOL = 0.5 # pixels a box may overshoot the image by rounding alone: clipped without a repair event
+
+def _overshoot(b:tuple, size:tuple)->float: return max(-b[0], -b[1], b[2] - size[0], b[3] - size[1], 0)
+
 def check_box(d:Detection, # the box to check
               size:tuple, # (width, height) of the upright image
               report:Report, # where drops and repairs are counted
@@ -193,7 +198,7 @@ def check_box(d:Detection, # the box to check
     if b[2] == b[0] or b[3] == b[1]: return report.drop(where, "zero-area box", str(b))
     c = clip_box(b, *size)
     if c[2] <= c[0] or c[3] <= c[1]: return report.drop(where, "box outside image", str(b))
-    if c != b: report.repair(where, "box outside image (clipped)", str(b))
+    if _overshoot(b, size) > EDGE_TOL: report.repair(where, "box outside image (clipped)", str(b))
     return replace(d, box=c)
 
 # %% ../nbs/01a_loaders.ipynb #382584a9
