@@ -148,8 +148,8 @@ def _same_aspect(a:tuple, b:tuple, tol:float=0.01)->bool: return abs(a[0]/a[1] -
 def _fit_size(s:Sample, info:ImageInfo, report:Report, exif:str)->Sample:
     "`s` in the upright frame of its real image, or None when the sizes cannot be reconciled."
     if s.size is None: return replace(s, size=info.size) # no annotated size to reconcile (an image to predict on)
-    where, ann = _where(s), tuple(s.size or (0, 0))
-    if exif == "stored" and info.orientation != 1 and ann in (info.stored, (0, 0)):
+    where, ann = _where(s), tuple(v or 0 for v in s.size) # a missing width or height (None) counts as 0
+    if exif == "stored" and info.orientation != 1 and (ann == info.stored or not all(ann)):
         report.note(where, "boxes mapped from stored pixels to upright frame (exif='stored')")
         return _mapped(s, info)
     if not all(ann): report.note(where, "no size in annotation (read from image)"); return replace(s, size=info.size)
@@ -409,15 +409,21 @@ def _parse_yolo(line:str, names:list, size:tuple, report:Report, where:str)->Det
     else: box = ((v[0] - v[2]/2)*w, (v[1] - v[3]/2)*h, (v[0] + v[2]/2)*w, (v[1] + v[3]/2)*h)
     return Detection(names[c], box)
 
-def _yolo_sample(img:Path, label:Path, names:list, report:Report)->Sample:
-    "A sample from an image and its label file (absent: no objects); size read from the image header."
-    try: size = image_info(img, decode=False).size
+def _yolo_sample(img:Path, label:Path, names:list, report:Report, exif:str="upright")->Sample:
+    "A sample from an image and its label file (absent: no objects); size read from the image header (stored size if `exif='stored'`)."
+    try: info = image_info(img, decode=False); size = info.stored if exif == "stored" else info.size
     except Exception: size = None # `validate` skips and counts it
     lines = [l for l in label.read_text().splitlines() if l.strip()] if label.exists() else []
     objs = [_parse_yolo(l, names, size or (1, 1), report, str(label)) for l in lines]
     return Sample(img, size, [d for d in objs if d], img.name)
 
 # %% ../nbs/01a_loaders.ipynb #984e7acc
+def _yolo_orphans(label_dir:Path, stems:set, report:Report):
+    "Count each label file without an image as a skipped image, with the boxes it holds."
+    for t in sorted(label_dir.glob("*.txt")):
+        if t.stem in stems or t.name == "classes.txt": continue
+        report.skip(str(t), "missing image", "label file without image", sum(bool(l.strip()) for l in t.read_text().splitlines()))
+
 @delegates(validate, but=["report", "mode", "classes"])
 def load_yolo(img_dir:Path, # folder of images
               classes, # class names: a list, a classes.txt or a data.yaml
@@ -427,10 +433,10 @@ def load_yolo(img_dir:Path, # folder of images
     "Samples from a YOLO image folder with normalized `class cx cy w h` label files, validated."
     img_dir, report, names = Path(img_dir), new_report(mode), read_classes(classes)
     label_dir = Path(label_dir) if label_dir else _label_dir(img_dir)
-    images = {p.stem: p for p in sorted(img_dir.iterdir()) if p.suffix.lower() in IMG_EXTS}
-    for t in sorted(label_dir.glob("*.txt")):
-        if t.stem not in images and t.name != "classes.txt": report.skip(str(t), "missing image", "label file without image")
-    return validate([_yolo_sample(p, label_dir/f"{k}.txt", names, report) for k, p in images.items()], report=report, **kwargs)
+    images = [p for p in sorted(img_dir.iterdir()) if p.suffix.lower() in IMG_EXTS] # a.jpg and a.png both read a.txt
+    _yolo_orphans(label_dir, {p.stem for p in images}, report)
+    return validate([_yolo_sample(p, label_dir/f"{p.stem}.txt", names, report, kwargs.get("exif", "upright")) for p in images],
+                    report=report, **kwargs)
 
 # %% ../nbs/01a_loaders.ipynb #9bdd4073
 class HFImage:
