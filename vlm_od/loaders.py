@@ -313,6 +313,17 @@ def _coco_objects(coco:COCO, img:dict, names:dict, crowd:str, report:Report, whe
         dets.append(Detection(names[a["category_id"]], (x, y, x + w, y + h)))
     return dets
 
+def _unique_images(coco:COCO, img_dir:Path, report:Report)->list:
+    "The image entries whose id is not repeated; a repeated id raises (strict), or all its images are skipped and counted."
+    by_id = {}
+    for im in coco.dataset["images"]: by_id.setdefault(im.get("id"), []).append(im)
+    for k, ims in ((k, ims) for k, ims in by_id.items() if len(ims) > 1):
+        names = ", ".join(str(m.get("file_name")) for m in ims)
+        for j, im in enumerate(ims): # the id's annotations are lost once, with its first image
+            report.skip(str(Path(img_dir)/str(im.get("file_name"))), "repeated image id", f"id {k!r} is used by {names}",
+                        0 if j else len(coco.imgToAnns[k]))
+    return [ims[0] for ims in by_id.values() if len(ims) == 1]
+
 def _orphans(coco:COCO, report:Report, where:str):
     "Count annotations whose image id is not in the file."
     for a in coco.dataset.get("annotations", []):
@@ -332,7 +343,7 @@ def load_coco(ann_file:Path, # COCO JSON file
     _orphans(coco, report, str(ann_file))
     samples = [Sample(Path(img_dir)/im["file_name"], (im.get("width"), im.get("height")),
                       _coco_objects(coco, im, names, crowd, report, str(Path(img_dir)/im["file_name"])), im["file_name"])
-               for im in coco.imgs.values()]
+               for im in _unique_images(coco, img_dir, report)]
     return validate(samples, report=report, **kwargs)
 
 # %% ../nbs/01a_loaders.ipynb #00001557
@@ -468,6 +479,16 @@ def _hf_objects(objs, names:list, bbox_format:str, report:Report, where:str)->li
     return dets
 
 # %% ../nbs/01a_loaders.ipynb #0fc334c6
+def _split_dirs(ds:datasets.DatasetDict)->list:
+    "The folder of each split of a `DatasetDict` read with `load_from_disk` (none for one built in memory)."
+    return [str(Path(d.cache_files[0]["filename"]).parent) for d in ds.values() if d.cache_files]
+
+def _one_split(ds:datasets.DatasetDict)->str:
+    "The error for a `DatasetDict`: take one split, or pass the folder of one saved split."
+    dirs = _split_dirs(ds)
+    return (f"load_hf takes one split, e.g. ds['train']; got a DatasetDict with splits {list(ds)}"
+            + (f". For a folder saved with `save_to_disk`, pass one split's subfolder: {', '.join(dirs)}" if dirs else ""))
+
 @delegates(validate, but=["report", "mode"])
 def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
             bbox_format:str="xywh", # 'xywh' (COCO, the default) or 'xyxy'
@@ -476,8 +497,7 @@ def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
             mode:str="strict", # 'strict' or 'lenient'
             **kwargs)->tuple: # (samples, `Report`)
     "Samples from a Hugging Face detection dataset, images read lazily from the dataset, validated."
-    if isinstance(ds, datasets.DatasetDict):
-        raise ValueError(f"load_hf takes one split, e.g. ds['train']; got a DatasetDict with splits {list(ds)}")
+    if isinstance(ds, datasets.DatasetDict): raise ValueError(_one_split(ds))
     if bbox_format not in ("xywh", "xyxy"): raise ValueError(f"bbox_format must be 'xywh' or 'xyxy', got {bbox_format!r}")
     report, names = new_report(mode), _class_names(ds.features[objects_col])
     raw = ds.select_columns([image_col]).cast_column(image_col, datasets.Image(decode=False))
