@@ -215,7 +215,9 @@ def validate(samples:Sequence[Sample], # records to check
     for s in samples:
         if (s := check_image(s, report, decode, exif)) is None: continue
         s = replace(s, objects=[c for d in s.objects if (c := check_box(d, s.size, report, _where(s), classes))])
-        if not s.objects: report.note(_where(s), "no objects (kept as negative)")
+        for d in s.objects:
+            if d.crowd: report.note(_where(s), "crowd region (iscrowd=1), kept to be ignored")
+        if all(d.crowd for d in s.objects): report.note(_where(s), "no objects (kept as negative)")
         report.images, report.boxes = report.images + 1, report.boxes + len(s.objects)
         out.append(s)
     return out, report
@@ -237,8 +239,8 @@ def _coco_gt(images:list, # COCO image entries, in order: image `i` has id `i + 
              dets:list, # the `Detection` list of each image
              cats:dict, # label -> category id
             )->dict:
-    "A COCO ground-truth dict: the images, each box as an annotation (x, y, w, h, its area, not crowd), the categories."
-    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=0, area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1])
+    "A COCO ground-truth dict: the images, each box as an annotation (x, y, w, h, its area, `iscrowd` 1 for a crowd region), the categories."
+    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=int(d.crowd), area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1])
             for i, ds in enumerate(dets) for d in ds for x1, y1, x2, y2 in [d.box]]
     return dict(images=images, annotations=[dict(id=k + 1, **a) for k, a in enumerate(anns)],
                 categories=[dict(id=i, name=n) for n, i in cats.items()])
@@ -304,13 +306,13 @@ def _floats(vals, n:int=4)->tuple:
 
 # %% ../nbs/01a_loaders.ipynb #81b59c94
 def _coco_objects(coco:COCO, img:dict, names:dict, crowd:str, report:Report, where:str)->list:
-    "The `Detection`s of one COCO image; crowd and unknown-category annotations counted and left out."
+    "The `Detection`s of one COCO image: crowd annotations as `crowd` says, unknown categories counted and left out."
     dets = []
     for a in coco.imgToAnns[img["id"]]:
         if a.get("iscrowd") and crowd == "skip": report.drop(where, "crowd annotation (iscrowd=1)", fatal=False); continue
         if a.get("category_id") not in names: report.drop(where, "unknown class", f"category_id {a.get('category_id')}"); continue
         x, y, w, h = _floats(a.get("bbox"))
-        dets.append(Detection(names[a["category_id"]], (x, y, x + w, y + h)))
+        dets.append(Detection(names[a["category_id"]], (x, y, x + w, y + h), crowd=bool(a.get("iscrowd")) and crowd == "ignore"))
     return dets
 
 def _unique_images(coco:COCO, img_dir:Path, report:Report)->list:
@@ -333,11 +335,11 @@ def _orphans(coco:COCO, report:Report, where:str):
 @delegates(validate, but=["report", "mode"])
 def load_coco(ann_file:Path, # COCO JSON file
               img_dir:Path, # folder the images' `file_name`s are relative to
-              crowd:str="skip", # 'skip' leaves crowd annotations out (counted), 'keep' keeps them as boxes
+              crowd:str="ignore", # 'ignore' keeps crowd annotations as regions to ignore, 'skip' leaves them out, 'keep' makes them boxes
               mode:str="strict", # 'strict' or 'lenient'
               **kwargs)->tuple: # (samples, `Report`)
     "Samples from a COCO JSON file and its image folder, validated."
-    if crowd not in ("skip", "keep"): raise ValueError(f"crowd must be 'skip' or 'keep', got {crowd!r}")
+    if crowd not in ("ignore", "skip", "keep"): raise ValueError(f"crowd must be 'ignore', 'skip' or 'keep', got {crowd!r}")
     report, coco = new_report(mode), _read_coco(ann_file)
     names = {c["id"]: c["name"] for c in coco.dataset.get("categories", [])}
     _orphans(coco, report, str(ann_file))
