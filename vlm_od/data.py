@@ -169,13 +169,14 @@ class Prompt:
     "An instruction template and the rule choosing the objects its answer holds."
     template: str = DETECT_PROMPT # text; `{classes}` and `{expression}` are filled per sample
     classes: tuple = None # only these labels are asked for and answered; None: all
-    expression: str = None # ground this expression; with `ground` and None, the sample's first object's label
+    expression: str = None # ground this expression; with `ground` and None, the label of the sample's first object (not crowd)
     ground: bool = False # one referring expression: the answer holds the objects with that label
 
     def _expression(self, sample:Sample)->str:
         if self.expression is not None: return self.expression
-        if not sample.objects: raise ValueError(f"Sample {sample.id!r}: nothing to ground (no objects); pass `expression`")
-        return sample.objects[0].label
+        objs = [d for d in sample.objects if not d.crowd] # a crowd region is not an object to name
+        if not objs: raise ValueError(f"Sample {sample.id!r}: nothing to ground (no objects); pass `expression`")
+        return objs[0].label
 
 # %% ../nbs/01_data.ipynb #8b1cb2d3
 @patch
