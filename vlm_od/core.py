@@ -27,8 +27,11 @@ class Detection:
     label: str # class name or referring expression
     box: tuple # (x1, y1, x2, y2) in pixels of the original image
     score: float = 1.0 # confidence in [0, 1]; 1.0 for ground truth
+    crowd: bool = False # a crowd region (COCO `iscrowd`): ground truth to ignore, not an object to find
 
     def __post_init__(self): self.box = tuple(float(v) for v in self.box)
+    def __repr__(self):
+        return f"Detection(label={self.label!r}, box={self.box!r}, score={self.score!r}{', crowd=True' if self.crowd else ''})"
 
 # %% ../nbs/00_core.ipynb #8479ada7
 def iou_matrix(a:Sequence[Detection], # first set of detections
@@ -121,8 +124,8 @@ def encode(self:Dialect, dets:Sequence[Detection], # detections in original-imag
 def format(self:Dialect, dets:Sequence[Detection], # detections in original-image pixels
            size:tuple, # (width, height) of the original image
           )->str: # the answer text the model is trained to write
-    "The training target for `dets` on an image of `size`; degenerate boxes are dropped and counted in `dropped`."
-    boxes, dropped = self.encode(dets, size)
+    "The training target for `dets` on an image of `size`; crowd regions left out, degenerate boxes dropped and counted in `dropped`."
+    boxes, dropped = self.encode([d for d in dets if not d.crowd], size)
     self.dropped += len(dropped)
     return self._format(boxes) if boxes else self.empty
 

@@ -169,13 +169,14 @@ class Prompt:
     "An instruction template and the rule choosing the objects its answer holds."
     template: str = DETECT_PROMPT # text; `{classes}` and `{expression}` are filled per sample
     classes: tuple = None # only these labels are asked for and answered; None: all
-    expression: str = None # ground this expression; with `ground` and None, the sample's first object's label
+    expression: str = None # ground this expression; with `ground` and None, the label of the sample's first object (not crowd)
     ground: bool = False # one referring expression: the answer holds the objects with that label
 
     def _expression(self, sample:Sample)->str:
         if self.expression is not None: return self.expression
-        if not sample.objects: raise ValueError(f"Sample {sample.id!r}: nothing to ground (no objects); pass `expression`")
-        return sample.objects[0].label
+        objs = [d for d in sample.objects if not d.crowd] # a crowd region is not an object to name
+        if not objs: raise ValueError(f"Sample {sample.id!r}: nothing to ground (no objects); pass `expression`")
+        return objs[0].label
 
 # %% ../nbs/01_data.ipynb #8b1cb2d3
 @patch
@@ -281,20 +282,24 @@ def _spread(xs:list)->str:
     "min / median / max of a list of numbers."
     return f"{min(xs):g} / {statistics.median(xs):g} / {max(xs):g}" if xs else "-"
 
+def _objects(s:Sample)->list: return [d for d in s.objects if not d.crowd]
+
 def stats(samples:Sequence[Sample])->pd.DataFrame:
-    "Images, boxes per image, classes and image sizes of `samples`, as a one-column table."
-    n = [len(s.objects) for s in samples]
-    rows = {"images": len(samples), "boxes": sum(n), "images without objects": n.count(0),
-            "boxes per image (min / median / max)": _spread(n),
-            "classes": len({d.label for s in samples for d in s.objects}),
+    "Images, boxes per image, classes and image sizes of `samples`, as a one-column table (crowd regions apart)."
+    n, crowd = [len(_objects(s)) for s in samples], sum(d.crowd for s in samples for d in s.objects)
+    rows = {"images": len(samples), "boxes": sum(n), **({"crowd regions (ignored)": crowd} if crowd else {}),
+            "images without objects": n.count(0), "boxes per image (min / median / max)": _spread(n),
+            "classes": len({d.label for s in samples for d in _objects(s)}),
             "width (min / median / max)": _spread([s.size[0] for s in samples]),
             "height (min / median / max)": _spread([s.size[1] for s in samples])}
     return pd.DataFrame({"value": rows}).astype(str)
 
 def class_counts(samples:Sequence[Sample])->pd.DataFrame:
-    "Boxes and images per class, most frequent first."
-    boxes, images = Counter(d.label for s in samples for d in s.objects), Counter(l for s in samples for l in {d.label for d in s.objects})
-    return pd.DataFrame({"boxes": boxes, "images": images}).sort_values("boxes", ascending=False)
+    "Boxes and images per class, most frequent first; crowd regions in their own column when there are any."
+    boxes, images = Counter(d.label for s in samples for d in _objects(s)), Counter(l for s in samples for l in {d.label for d in _objects(s)})
+    crowd = Counter(d.label for s in samples for d in s.objects if d.crowd)
+    df = pd.DataFrame({"boxes": boxes, "images": images, **({"crowd": crowd} if crowd else {})})
+    return df.fillna(0).astype(int).sort_values("boxes", ascending=False)
 
 # %% ../nbs/01_data.ipynb #7917d136
 def preview(samples:Sequence[Sample], # the dataset

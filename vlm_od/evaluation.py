@@ -14,6 +14,7 @@ from fastcore.meta import delegates
 from scipy.optimize import linear_sum_assignment
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
+from pycocotools import mask as mask_utils
 from tqdm.auto import tqdm
 from transformers import GenerationConfig
 from .core import *
@@ -23,10 +24,10 @@ from .loaders import _coco_gt
 
 # %% auto #0
 __all__ = ['COCO_STATS', 'COMPARE_KEYS', 'LOWER_IS_BETTER', 'Prediction', 'span_score', 'greedy_config', 'predict', 'match',
-           'box_stats', 'image_score', 'near_duplicates', 'duplicate_stats', 'coco_categories', 'to_coco', 'save_coco',
-           'coco_eval', 'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics', 'score_predictions',
-           'evaluate', 'EvalResult', 'evaluate_model', 'compare_models', 'evaluate_files', 'format_metrics',
-           'eval_files_cli']
+           'in_crowd', 'box_stats', 'image_score', 'near_duplicates', 'duplicate_stats', 'coco_categories', 'to_coco',
+           'save_coco', 'coco_eval', 'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics',
+           'score_predictions', 'evaluate', 'EvalResult', 'evaluate_model', 'compare_models', 'evaluate_files',
+           'format_metrics', 'eval_files_cli']
 
 # %% ../nbs/04_evaluation.ipynb #4f5d2908
 @dataclass
@@ -100,22 +101,38 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
 
 # %% ../nbs/04_evaluation.ipynb #8a4c08a1
 def match(gt:list, pred:list)->list:
-    "One-to-one `(gt_index, pred_index, iou)` matches of the same label, maximising total IoU."
-    ious = iou_matrix(gt, pred).numpy()
+    "One-to-one `(gt_index, pred_index, iou)` matches of the same label, maximising total IoU; crowd regions never match."
+    keep = [i for i, g in enumerate(gt) if not g.crowd]
+    ious = iou_matrix([gt[i] for i in keep], pred).numpy()
     if ious.size == 0: return []
-    same = np.array([[g.label == p.label for p in pred] for g in gt])
+    same = np.array([[gt[i].label == p.label for p in pred] for i in keep])
     cost = np.where(same, ious, 0.0)
     rows, cols = linear_sum_assignment(-cost)
-    return [(int(r), int(c), float(cost[r, c])) for r, c in zip(rows, cols) if cost[r, c] > 0]
+    return [(keep[r], int(c), float(cost[r, c])) for r, c in zip(rows, cols) if cost[r, c] > 0]
+
+def _xywh(dets:list)->list: return [[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in (d.box for d in dets)]
+
+def in_crowd(gt:list, # ground-truth `Detection`s of one image, crowd regions among them
+             pred:list, # predicted `Detection`s of the same image
+             skip=(), # indices of predictions already matched to an object
+             thresh:float=0.5, # intersection over the prediction's area from which it lies in a region
+            )->list: # indices of the predictions COCO ignores
+    "Predictions, other than `skip`, inside a crowd region of their label (pycocotools' `iscrowd` overlap)."
+    crowd = [g for g in gt if g.crowd]
+    if not crowd or not pred: return []
+    ioa = np.asarray(mask_utils.iou(_xywh(pred), _xywh(crowd), [1]*len(crowd)))
+    return [j for j, p in enumerate(pred) if j not in skip and any(p.label == c.label and ioa[j, k] >= thresh for k, c in enumerate(crowd))]
 
 # %% ../nbs/04_evaluation.ipynb #bb231ff3
 def box_stats(gts:list, # ground-truth detection lists, one per image
               preds:list, # predicted detection lists, one per image
               thresh:float=0.5, # IoU for a true positive
              )->dict:
-    "Mean IoU over ground truth, over matched pairs, and precision / recall / F1 at `thresh`."
-    ious, n_gt, n_pred = [], sum(map(len, gts)), sum(map(len, preds))
-    for g, p in zip(gts, preds): ious += [iou for _, _, iou in match(g, p)]
+    "Mean IoU over ground truth, over matched pairs, and precision / recall / F1 at `thresh`; crowd regions ignored."
+    ious, n_gt, n_pred = [], sum(not d.crowd for g in gts for d in g), sum(map(len, preds))
+    for g, p in zip(gts, preds):
+        m = match(g, p); ious += [iou for _, _, iou in m]
+        n_pred -= len(in_crowd(g, p, {c for _, c, iou in m if iou >= thresh}, thresh)) # ignored, as COCO does
     tp = sum(i >= thresh for i in ious)
     prec, rec = tp / max(n_pred, 1), tp / max(n_gt, 1)
     return dict(mean_iou=sum(ious) / max(n_gt, 1), matched_iou=float(np.mean(ious)) if ious else 0.0,
@@ -125,9 +142,9 @@ def box_stats(gts:list, # ground-truth detection lists, one per image
 def image_score(gt:list, # ground-truth `Detection`s of one image
                 pred:list, # predicted `Detection`s of the same image
                )->float:
-    "Matched IoU over the union of boxes: 1 for a perfect answer, 0 when nothing matches."
+    "Matched IoU over the union of boxes: 1 for a perfect answer, 0 when nothing matches; crowd regions ignored."
     m = match(gt, pred)
-    n = len(gt) + len(pred) - len(m)
+    n = sum(not g.crowd for g in gt) + len(pred) - len(m) - len(in_crowd(gt, pred, {c for _, c, _ in m}))
     return sum(iou for *_, iou in m) / n if n else 1.0
 
 # %% ../nbs/04_evaluation.ipynb #300807cc
@@ -252,7 +269,7 @@ def coco_map(gts:list, # `Sample`s or ground-truth detection lists
 # %% ../nbs/04_evaluation.ipynb #55c6408b
 def _per_class(gts:list, dets:list, ev:COCOeval)->dict:
     "COCO's per-class AP / AR, with the number of ground-truth and predicted boxes of each class."
-    count = lambda ls, name: sum(d.label == name for ds in ls for d in ds)
+    count = lambda ls, name: sum(d.label == name and not d.crowd for ds in ls for d in ds) # crowd regions are not objects
     return {n: dict(gt=count(gts, n), pred=count(dets, n), **v) for n, v in coco_per_class(ev).items()}
 
 def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-truth detection lists)

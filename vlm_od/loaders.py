@@ -21,9 +21,10 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'IMG_EXTS', 'DataError', 'Report', 'new_report', 'image_info',
-           'check_image', 'check_box', 'validate', 'save_images', 'write_coco', 'write_voc', 'write_yolo', 'load_coco',
-           'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files', 'load_images']
+__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'EDGE_TOL', 'IMG_EXTS', 'DataError', 'Report', 'new_report',
+           'image_info', 'check_image', 'check_box', 'validate', 'save_images', 'write_coco', 'write_voc', 'write_yolo',
+           'load_coco', 'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files',
+           'load_images']
 
 # %% ../nbs/01a_loaders.ipynb #ffffb790
 class DataError(ValueError):
@@ -147,8 +148,8 @@ def _same_aspect(a:tuple, b:tuple, tol:float=0.01)->bool: return abs(a[0]/a[1] -
 def _fit_size(s:Sample, info:ImageInfo, report:Report, exif:str)->Sample:
     "`s` in the upright frame of its real image, or None when the sizes cannot be reconciled."
     if s.size is None: return replace(s, size=info.size) # no annotated size to reconcile (an image to predict on)
-    where, ann = _where(s), tuple(s.size or (0, 0))
-    if exif == "stored" and info.orientation != 1 and ann in (info.stored, (0, 0)):
+    where, ann = _where(s), tuple(v or 0 for v in s.size) # a missing width or height (None) counts as 0
+    if exif == "stored" and info.orientation != 1 and (ann == info.stored or not all(ann)):
         report.note(where, "boxes mapped from stored pixels to upright frame (exif='stored')")
         return _mapped(s, info)
     if not all(ann): report.note(where, "no size in annotation (read from image)"); return replace(s, size=info.size)
@@ -179,6 +180,10 @@ def check_image(sample:Sample, # the record to check
     return _fit_size(sample, info, report, exif)
 
 # %% ../nbs/01a_loaders.ipynb #5a21cc2c
+EDGE_TOL = 0.5 # pixels a box may overshoot the image by rounding alone: clipped without a repair event
+
+def _overshoot(b:tuple, size:tuple)->float: return max(-b[0], -b[1], b[2] - size[0], b[3] - size[1], 0)
+
 def check_box(d:Detection, # the box to check
               size:tuple, # (width, height) of the upright image
               report:Report, # where drops and repairs are counted
@@ -193,7 +198,7 @@ def check_box(d:Detection, # the box to check
     if b[2] == b[0] or b[3] == b[1]: return report.drop(where, "zero-area box", str(b))
     c = clip_box(b, *size)
     if c[2] <= c[0] or c[3] <= c[1]: return report.drop(where, "box outside image", str(b))
-    if c != b: report.repair(where, "box outside image (clipped)", str(b))
+    if _overshoot(b, size) > EDGE_TOL: report.repair(where, "box outside image (clipped)", str(b))
     return replace(d, box=c)
 
 # %% ../nbs/01a_loaders.ipynb #382584a9
@@ -210,7 +215,9 @@ def validate(samples:Sequence[Sample], # records to check
     for s in samples:
         if (s := check_image(s, report, decode, exif)) is None: continue
         s = replace(s, objects=[c for d in s.objects if (c := check_box(d, s.size, report, _where(s), classes))])
-        if not s.objects: report.note(_where(s), "no objects (kept as negative)")
+        for d in s.objects:
+            if d.crowd: report.note(_where(s), "crowd region (iscrowd=1), kept to be ignored")
+        if all(d.crowd for d in s.objects): report.note(_where(s), "no objects (kept as negative)")
         report.images, report.boxes = report.images + 1, report.boxes + len(s.objects)
         out.append(s)
     return out, report
@@ -232,8 +239,8 @@ def _coco_gt(images:list, # COCO image entries, in order: image `i` has id `i + 
              dets:list, # the `Detection` list of each image
              cats:dict, # label -> category id
             )->dict:
-    "A COCO ground-truth dict: the images, each box as an annotation (x, y, w, h, its area, not crowd), the categories."
-    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=0, area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1])
+    "A COCO ground-truth dict: the images, each box as an annotation (x, y, w, h, its area, `iscrowd` 1 for a crowd region), the categories."
+    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=int(d.crowd), area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1])
             for i, ds in enumerate(dets) for d in ds for x1, y1, x2, y2 in [d.box]]
     return dict(images=images, annotations=[dict(id=k + 1, **a) for k, a in enumerate(anns)],
                 categories=[dict(id=i, name=n) for n, i in cats.items()])
@@ -299,14 +306,25 @@ def _floats(vals, n:int=4)->tuple:
 
 # %% ../nbs/01a_loaders.ipynb #81b59c94
 def _coco_objects(coco:COCO, img:dict, names:dict, crowd:str, report:Report, where:str)->list:
-    "The `Detection`s of one COCO image; crowd and unknown-category annotations counted and left out."
+    "The `Detection`s of one COCO image: crowd annotations as `crowd` says, unknown categories counted and left out."
     dets = []
     for a in coco.imgToAnns[img["id"]]:
         if a.get("iscrowd") and crowd == "skip": report.drop(where, "crowd annotation (iscrowd=1)", fatal=False); continue
         if a.get("category_id") not in names: report.drop(where, "unknown class", f"category_id {a.get('category_id')}"); continue
         x, y, w, h = _floats(a.get("bbox"))
-        dets.append(Detection(names[a["category_id"]], (x, y, x + w, y + h)))
+        dets.append(Detection(names[a["category_id"]], (x, y, x + w, y + h), crowd=bool(a.get("iscrowd")) and crowd == "ignore"))
     return dets
+
+def _unique_images(coco:COCO, img_dir:Path, report:Report)->list:
+    "The image entries whose id is not repeated; a repeated id raises (strict), or all its images are skipped and counted."
+    by_id = {}
+    for im in coco.dataset["images"]: by_id.setdefault(im.get("id"), []).append(im)
+    for k, ims in ((k, ims) for k, ims in by_id.items() if len(ims) > 1):
+        names = ", ".join(str(m.get("file_name")) for m in ims)
+        for j, im in enumerate(ims): # the id's annotations are lost once, with its first image
+            report.skip(str(Path(img_dir)/str(im.get("file_name"))), "repeated image id", f"id {k!r} is used by {names}",
+                        0 if j else len(coco.imgToAnns[k]))
+    return [ims[0] for ims in by_id.values() if len(ims) == 1]
 
 def _orphans(coco:COCO, report:Report, where:str):
     "Count annotations whose image id is not in the file."
@@ -317,17 +335,17 @@ def _orphans(coco:COCO, report:Report, where:str):
 @delegates(validate, but=["report", "mode"])
 def load_coco(ann_file:Path, # COCO JSON file
               img_dir:Path, # folder the images' `file_name`s are relative to
-              crowd:str="skip", # 'skip' leaves crowd annotations out (counted), 'keep' keeps them as boxes
+              crowd:str="ignore", # 'ignore' keeps crowd annotations as regions to ignore, 'skip' leaves them out, 'keep' makes them boxes
               mode:str="strict", # 'strict' or 'lenient'
               **kwargs)->tuple: # (samples, `Report`)
     "Samples from a COCO JSON file and its image folder, validated."
-    if crowd not in ("skip", "keep"): raise ValueError(f"crowd must be 'skip' or 'keep', got {crowd!r}")
+    if crowd not in ("ignore", "skip", "keep"): raise ValueError(f"crowd must be 'ignore', 'skip' or 'keep', got {crowd!r}")
     report, coco = new_report(mode), _read_coco(ann_file)
     names = {c["id"]: c["name"] for c in coco.dataset.get("categories", [])}
     _orphans(coco, report, str(ann_file))
     samples = [Sample(Path(img_dir)/im["file_name"], (im.get("width"), im.get("height")),
                       _coco_objects(coco, im, names, crowd, report, str(Path(img_dir)/im["file_name"])), im["file_name"])
-               for im in coco.imgs.values()]
+               for im in _unique_images(coco, img_dir, report)]
     return validate(samples, report=report, **kwargs)
 
 # %% ../nbs/01a_loaders.ipynb #00001557
@@ -404,15 +422,21 @@ def _parse_yolo(line:str, names:list, size:tuple, report:Report, where:str)->Det
     else: box = ((v[0] - v[2]/2)*w, (v[1] - v[3]/2)*h, (v[0] + v[2]/2)*w, (v[1] + v[3]/2)*h)
     return Detection(names[c], box)
 
-def _yolo_sample(img:Path, label:Path, names:list, report:Report)->Sample:
-    "A sample from an image and its label file (absent: no objects); size read from the image header."
-    try: size = image_info(img, decode=False).size
+def _yolo_sample(img:Path, label:Path, names:list, report:Report, exif:str="upright")->Sample:
+    "A sample from an image and its label file (absent: no objects); size read from the image header (stored size if `exif='stored'`)."
+    try: info = image_info(img, decode=False); size = info.stored if exif == "stored" else info.size
     except Exception: size = None # `validate` skips and counts it
     lines = [l for l in label.read_text().splitlines() if l.strip()] if label.exists() else []
     objs = [_parse_yolo(l, names, size or (1, 1), report, str(label)) for l in lines]
     return Sample(img, size, [d for d in objs if d], img.name)
 
 # %% ../nbs/01a_loaders.ipynb #984e7acc
+def _yolo_orphans(label_dir:Path, stems:set, report:Report):
+    "Count each label file without an image as a skipped image, with the boxes it holds."
+    for t in sorted(label_dir.glob("*.txt")):
+        if t.stem in stems or t.name == "classes.txt": continue
+        report.skip(str(t), "missing image", "label file without image", sum(bool(l.strip()) for l in t.read_text().splitlines()))
+
 @delegates(validate, but=["report", "mode", "classes"])
 def load_yolo(img_dir:Path, # folder of images
               classes, # class names: a list, a classes.txt or a data.yaml
@@ -422,10 +446,10 @@ def load_yolo(img_dir:Path, # folder of images
     "Samples from a YOLO image folder with normalized `class cx cy w h` label files, validated."
     img_dir, report, names = Path(img_dir), new_report(mode), read_classes(classes)
     label_dir = Path(label_dir) if label_dir else _label_dir(img_dir)
-    images = {p.stem: p for p in sorted(img_dir.iterdir()) if p.suffix.lower() in IMG_EXTS}
-    for t in sorted(label_dir.glob("*.txt")):
-        if t.stem not in images and t.name != "classes.txt": report.skip(str(t), "missing image", "label file without image")
-    return validate([_yolo_sample(p, label_dir/f"{k}.txt", names, report) for k, p in images.items()], report=report, **kwargs)
+    images = [p for p in sorted(img_dir.iterdir()) if p.suffix.lower() in IMG_EXTS] # a.jpg and a.png both read a.txt
+    _yolo_orphans(label_dir, {p.stem for p in images}, report)
+    return validate([_yolo_sample(p, label_dir/f"{p.stem}.txt", names, report, kwargs.get("exif", "upright")) for p in images],
+                    report=report, **kwargs)
 
 # %% ../nbs/01a_loaders.ipynb #9bdd4073
 class HFImage:
@@ -457,6 +481,16 @@ def _hf_objects(objs, names:list, bbox_format:str, report:Report, where:str)->li
     return dets
 
 # %% ../nbs/01a_loaders.ipynb #0fc334c6
+def _split_dirs(ds:datasets.DatasetDict)->list:
+    "The folder of each split of a `DatasetDict` read with `load_from_disk` (none for one built in memory)."
+    return [str(Path(d.cache_files[0]["filename"]).parent) for d in ds.values() if d.cache_files]
+
+def _one_split(ds:datasets.DatasetDict)->str:
+    "The error for a `DatasetDict`: take one split, or pass the folder of one saved split."
+    dirs = _split_dirs(ds)
+    return (f"load_hf takes one split, e.g. ds['train']; got a DatasetDict with splits {list(ds)}"
+            + (f". For a folder saved with `save_to_disk`, pass one split's subfolder: {', '.join(dirs)}" if dirs else ""))
+
 @delegates(validate, but=["report", "mode"])
 def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
             bbox_format:str="xywh", # 'xywh' (COCO, the default) or 'xyxy'
@@ -465,8 +499,7 @@ def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
             mode:str="strict", # 'strict' or 'lenient'
             **kwargs)->tuple: # (samples, `Report`)
     "Samples from a Hugging Face detection dataset, images read lazily from the dataset, validated."
-    if isinstance(ds, datasets.DatasetDict):
-        raise ValueError(f"load_hf takes one split, e.g. ds['train']; got a DatasetDict with splits {list(ds)}")
+    if isinstance(ds, datasets.DatasetDict): raise ValueError(_one_split(ds))
     if bbox_format not in ("xywh", "xyxy"): raise ValueError(f"bbox_format must be 'xywh' or 'xyxy', got {bbox_format!r}")
     report, names = new_report(mode), _class_names(ds.features[objects_col])
     raw = ds.select_columns([image_col]).cast_column(image_col, datasets.Image(decode=False))
