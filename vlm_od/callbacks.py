@@ -20,7 +20,7 @@ from .evaluation import predict, detection_metrics, _targets
 from .visualization import show_grid
 
 # %% auto #0
-__all__ = ['log_from_callback', 'shard', 'distributed_predict', 'grad_norms', 'unclipped', 'GradNormCallback',
+__all__ = ['log_from_callback', 'shard', 'distributed_predict', 'grad_norms', 'unclipped', 'BoundCallback', 'GradNormCallback',
            'DetectionEvalCallback', 'prediction_record', 'save_predictions']
 
 # %% ../nbs/03a_callbacks.ipynb #164ec738
@@ -78,7 +78,14 @@ def unclipped(norms:dict, # `grad_norms` measured after `clip_grad_norm_`
     return {k: v / factor for k, v in norms.items()}
 
 # %% ../nbs/03a_callbacks.ipynb #08d36111
-class GradNormCallback(TrainerCallback):
+class BoundCallback(TrainerCallback):
+    "A callback that uses its trainer: `make_trainer(callbacks=...)` binds it; `trainer.add_callback` alone does not."
+    trainer = None
+    def on_train_begin(self, args, state, control, **kwargs):
+        if self.trainer is None: raise RuntimeError(f"{type(self).__name__} needs its trainer: pass it to make_trainer(callbacks=[...]), "
+                                                    "or call its .bind(trainer) after trainer.add_callback")
+
+class GradNormCallback(BoundCallback):
     "Log the gradient norms of the trainable parameters before clipping, in total and by module group, at every optimizer step."
     def __init__(self): self.trainer, self.norms = None, None
 
@@ -98,7 +105,7 @@ class GradNormCallback(TrainerCallback):
         self.norms = None
 
 # %% ../nbs/03a_callbacks.ipynb #2d4926d8
-class DetectionEvalCallback(TrainerCallback):
+class DetectionEvalCallback(BoundCallback):
     "Generate on validation samples during training and log detection metrics (and wandb pictures)."
     def __init__(self, samples:list, # validation `Sample`s with ground truth
                  dialect:Dialect, # the answer format being trained
@@ -111,6 +118,8 @@ class DetectionEvalCallback(TrainerCallback):
                  processor=None, # defaults to the trainer's processing class
                  save_dir:str=None, # write each evaluation's answers here as `step-N.jsonl` (main process)
                 ):
+        if not samples: raise ValueError("DetectionEvalCallback needs validation samples, and got none")
+        if max_images is not None and max_images < 1: raise ValueError(f"max_images must be at least 1 (None: all images), got {max_images}")
         store_attr()
         self.trainer, self.history, self.preds = None, [], None
 

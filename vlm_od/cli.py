@@ -139,7 +139,9 @@ TRAIN_EXAMPLE = """example:
       --use_peft --lora_r 16 --max_steps 2000 --eval_strategy steps --eval_steps 200 --report_to wandb
   (wandb reads its key from WANDB_API_KEY or `wandb login`; WANDB_MODE=offline keeps the run local)"""
 
-def _first_sentence(text:str)->str: return re.split(r"(?<=\.)\s", " ".join((text or "").split()))[0]
+def _first_sentence(text:str)->str:
+    "The first sentence of a help text: up to a full stop followed by a capital (not 'e.g.' or 'i.e.')."
+    return re.split(r"(?<=\.)(?<!e\.g\.)(?<!i\.e\.)\s+(?=[A-Z])", " ".join((text or "").split()))[0]
 
 def train_help(parser:TrlParser=None)->str:
     "The short `--help` of `vlm_od_train`: usage, the main options by group, an example."
@@ -204,16 +206,20 @@ def _save_final(trainer, processor, dialect:Dialect, d:DetectionArguments, m:Mod
 def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
     _check_quantization(m)
+    train, val = train_val(d, args.seed) # the data first: a bad file stops the run before the model loads
+    if not val and args.eval_strategy != "no": raise ValueError("the validation set is empty and --eval_strategy asks for evaluations: "
+                                                                "give --val_data, a larger --val_fraction (or --synthetic_val), or --eval_strategy no")
+    if not val: print("no validation images: this run ends without a detection evaluation")
     model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
                                   m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
     print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
-    dialect, (train, val) = _dialect(d.dialect, model, processor), train_val(d, args.seed)
-    ev = DetectionEvalCallback(val, dialect, max_images=d.eval_max_images, prompt=d.prompt, batch_size=d.eval_batch_size,
-                               max_new_tokens=d.eval_max_new_tokens, pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval")
+    dialect = _dialect(d.dialect, model, processor)
+    ev = DetectionEvalCallback(val, dialect, max_images=d.eval_max_images, prompt=d.prompt, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
+                               pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval") if val else None
     trainer = make_trainer(model, processor, train, dialect, args, _peft_config(m, d), d.prompt,
-                           callbacks=[GradNormCallback()] + ([ev] if val else []), valid=val if args.eval_strategy != "no" else None)
+                           callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None)
     out = trainer.train(resume_from_checkpoint=_resume(args))
-    metrics = dict(train=out.metrics, eval=ev.history[-1] if ev.history else {}, dialect=dialect.to_dict())
+    metrics = dict(train=out.metrics, eval=ev.history[-1] if ev and ev.history else {}, dialect=dialect.to_dict())
     trainer.accelerator.wait_for_everyone()
     if trainer.accelerator.is_main_process:
         final = _save_final(trainer, processor, dialect, d, m, Path(args.output_dir))
@@ -235,9 +241,13 @@ def _demo_parser()->argparse.ArgumentParser:
 
 _RUN_FLAGS = ("--config", "--model_name_or_path", "-h", "--help", "--help-all")
 
+def _config_flag(argv:list)->list:
+    "`argv` with `--config=FILE` as `--config FILE`, the only form TRL's parser reads."
+    return [p for a in argv for p in (a.split("=", 1) if a.startswith("--config=") else [a])]
+
 def train_cli(argv:list=None):
     "The `vlm_od_train` console script: the CPU demo with `--demo` or without a model or config, else `run_training`."
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = _config_flag(sys.argv[1:] if argv is None else list(argv))
     if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)

@@ -239,7 +239,7 @@ def log_line(logs:dict, # one entry of the trainer's log
     if "train_runtime" in logs:
         return f"{where} | done in {logs['train_runtime']:.1f} s ({logs['train_steps_per_second']:.2f} steps/s), mean loss {logs['train_loss']:.4f}"
     parts = [f"{name} {logs[k]:{fmt}}" for k, name, fmt in _LOG_FORMATS if k in logs]
-    parts += [f"{k[5:]} {logs[k]:.4f}" for k in EVAL_LOG_KEYS if k in logs]
+    parts += [f"{'val_loss' if k == 'eval_loss' else k[5:]} {logs[k]:.4f}" for k in EVAL_LOG_KEYS if k in logs] # not a second "loss"
     return f"{where} | " + " | ".join(parts) if parts else None
 
 # %% ../nbs/03_training.ipynb #bc33a903
