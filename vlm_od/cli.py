@@ -74,7 +74,7 @@ class DetectionArguments:
     synthetic_val: int = _arg(32, "Synthetic shapes: validation images.")
     image_size: int = _arg(224, "Synthetic shapes: image side in pixels.")
     dialect: str = _arg("auto", "Answer format; auto: the model family's own.", ("auto", *DIALECTS))
-    prompt: str = _arg(DETECT_PROMPT, "The instruction given with each image (the same at evaluation).")
+    prompt: str = _arg(DETECT_PROMPT, "The instruction given with each image; saved with the model, and vlm_od_eval and vlm_od_predict ask with it.")
     min_pixels: int = _arg(256*28*28, "Smallest image area after the processor resizes it (training and evaluation must agree).")
     max_pixels: int = _arg(1024*28*28, "Largest image area after resizing; memory grows with it.")
     lora_vision: str = _arg("none", "With --use_peft: LoRA on the language model only (none), plus the vision merger (merger), or plus the vision tower (all).", tuple(LORA_PARTS))
@@ -199,9 +199,9 @@ def _check_quantization(m:ModelConfig):
 def _save_final(trainer, processor, dialect:Dialect, d:DetectionArguments, m:ModelConfig, out:Path)->Path:
     "Save the trained model (merged; after 4-bit training, merged into a base reloaded in bf16/float32)."
     if m.load_in_4bit and d.merge and m.use_peft:
-        save_trained(trainer.model, processor, dialect, out/"adapter", merge=False)
+        save_trained(trainer.model, processor, dialect, out/"adapter", merge=False, prompt=d.prompt)
         return merge_adapter(out/"adapter", out/"final")
-    return save_trained(trainer.model, processor, dialect, out/"final", merge=d.merge)
+    return save_trained(trainer.model, processor, dialect, out/"final", merge=d.merge, prompt=d.prompt)
 
 def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
@@ -266,7 +266,7 @@ def _model_parser(prog:str, description:str, example:str)->argparse.ArgumentPars
 
 def _inference_args(p:argparse.ArgumentParser):
     "The options of `vlm_od_eval` and `vlm_od_predict` that say how the model is loaded and asked."
-    p.add_argument("--prompt", default=DETECT_PROMPT, help="the instruction, as in training (default: %(default)r)")
+    p.add_argument("--prompt", help=f"the instruction (default: the one vlm_od_train saved with the model, else {DETECT_PROMPT!r})")
     p.add_argument("--batch_size", type=int, default=8, help="images per generate call (default: %(default)s)")
     p.add_argument("--max_new_tokens", type=int, default=256, help="longest answer (default: %(default)s)")
     p.add_argument("--dtype", default="auto", choices=("auto", "bfloat16", "float16", "float32"), help="auto: bf16 on a GPU that supports it, else float32")
@@ -295,12 +295,16 @@ def eval_parser()->argparse.ArgumentParser:
     return p
 
 # %% ../nbs/07_cli.ipynb #c497bc72
+def _prompt(a:argparse.Namespace)->str:
+    "The instruction to ask with: `--prompt`, else the one saved with the model, else the default."
+    return a.prompt or saved_prompt(a.model) or DETECT_PROMPT
+
 def _predict_args(a:argparse.Namespace, samples:list)->tuple:
     "Load `a.model` as `_inference_args` say and predict on `samples`, each process its shard: (state, dialect, predictions)."
     state = PartialState(cpu=not torch.cuda.is_available())
     model, processor, dialect = load_trained(a.model, dtype=_dtype(a.dtype), attn_implementation=a.attn_implementation, load_in_4bit=a.load_in_4bit)
     if not a.load_in_4bit: model = model.to(state.device)
-    preds = distributed_predict(model, processor, samples, dialect, state, prompt=a.prompt, batch_size=a.batch_size,
+    preds = distributed_predict(model, processor, samples, dialect, state, prompt=_prompt(a), batch_size=a.batch_size,
                                 max_new_tokens=a.max_new_tokens, progress=state.is_main_process)
     return state, dialect, preds
 

@@ -23,11 +23,11 @@ from .collators import *
 
 # %% auto #0
 __all__ = ['FLASH_MIN_VERSION', 'LM_TARGETS', 'MERGER_TARGETS', 'VISION_TARGETS', 'LORA_PARTS', 'MODULE_GROUPS', 'SFT_DEFAULTS',
-           'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'bf16_supported', 'default_dtype', 'choose_attention',
-           'attention_implementation', 'qlora_config', 'check_4bit', 'load_model', 'lora_targets', 'lora_config',
-           'module_group', 'trainable_summary', 'detection_dataset', 'token_lengths', 'device_defaults', 'sft_config',
-           'assistant_only_config', 'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint',
-           'save_trained', 'is_adapter', 'load_trained', 'merge_adapter']
+           'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'PROMPT_FILE', 'bf16_supported', 'default_dtype',
+           'choose_attention', 'attention_implementation', 'qlora_config', 'check_4bit', 'load_model', 'lora_targets',
+           'lora_config', 'module_group', 'trainable_summary', 'detection_dataset', 'token_lengths', 'device_defaults',
+           'sft_config', 'assistant_only_config', 'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer',
+           'last_checkpoint', 'save_trained', 'is_adapter', 'saved_prompt', 'load_trained', 'merge_adapter']
 
 # %% ../nbs/03_training.ipynb #9139db84
 _log = logging.getLogger("vlm_od")
@@ -298,21 +298,30 @@ def last_checkpoint(output_dir, # a training run's output folder
     return str(max(ckpts, key=_step)) if ckpts else None
 
 # %% ../nbs/03_training.ipynb #e895cef3
+PROMPT_FILE = "vlm_od_prompt.txt"
+
 def save_trained(model, # a trained model, with or without a LoRA adapter
                  processor, # its processor
                  dialect:Dialect, # the answer format it was trained on
                  path, # the output folder
                  merge:bool=True, # merge a LoRA adapter into the base (else save the adapter alone)
+                 prompt:str=None, # the training instruction, when one text serves every image: `vlm_od_eval` / `vlm_od_predict` then ask with it
                 )->Path:
-    "Save model (merged, or the adapter) + processor + dialect together in `path`."
+    "Save model (merged, or the adapter) + processor + dialect (+ the training prompt) together in `path`."
     if merge and isinstance(model, PeftModel): model = model.merge_and_unload()
     model.save_pretrained(path); processor.save_pretrained(path); save_dialect(dialect, path)
+    if isinstance(prompt, str): (Path(path)/PROMPT_FILE).write_text(prompt)
     return Path(path)
 
 # %% ../nbs/03_training.ipynb #eae057df
 def is_adapter(path)->bool:
     "True if `path` holds a PEFT adapter (rather than full weights)."
     return (Path(path)/"adapter_config.json").is_file()
+
+def saved_prompt(path)->str|None:
+    "The training instruction `save_trained` kept with a model, or None (not saved, or not a local folder)."
+    f = Path(path)/PROMPT_FILE
+    return f.read_text() if f.is_file() else None
 
 def load_trained(path, # a folder written by `save_trained` (merged model or adapter), or any checkpoint
                  dtype:torch.dtype=None, # `default_dtype()` when None
@@ -333,4 +342,4 @@ def merge_adapter(adapter_dir, # a folder with a LoRA adapter (and, from `save_t
                  )->Path:
     "Merge a saved adapter into its base loaded afresh in `dtype` (never a 4-bit base), and save it all."
     model, processor, dialect = load_trained(adapter_dir, dtype=dtype, attn_implementation="sdpa") # on the CPU: no flash-attention
-    return save_trained(model, processor, dialect, output_dir, merge=True)
+    return save_trained(model, processor, dialect, output_dir, merge=True, prompt=saved_prompt(adapter_dir))
