@@ -87,7 +87,7 @@ class BoundCallback(TrainerCallback):
 
 class GradNormCallback(BoundCallback):
     "Log the gradient norms of the trainable parameters before clipping, in total and by module group, at every optimizer step."
-    def __init__(self): self.trainer, self.norms = None, None
+    def __init__(self): self.norms = None
 
     def bind(self, trainer):
         "Measure inside `trainer.accelerator.clip_grad_norm_`: gradients complete, unscaled and synchronised."
@@ -121,7 +121,7 @@ class DetectionEvalCallback(BoundCallback):
         if not samples: raise ValueError("DetectionEvalCallback needs validation samples, and got none")
         if max_images is not None and max_images < 1: raise ValueError(f"max_images must be at least 1 (None: all images), got {max_images}")
         store_attr()
-        self.trainer, self.history, self.preds = None, [], None
+        self.history, self.preds = [], None
 
     def bind(self, trainer):
         "Attach to the trainer whose model, processes and log this callback uses."

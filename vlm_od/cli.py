@@ -16,7 +16,7 @@ from .data import *
 from .loaders import load_coco, load_voc, load_yolo, load_hf, load_images
 from .training import *
 from .callbacks import *
-from .evaluation import detection_metrics, eval_files_cli, _jsonable
+from .evaluation import detection_metrics, eval_files_cli, exit_on_bad_input, _jsonable
 from .demo import *
 from .visualization import class_colours, save_sample
 
@@ -308,11 +308,6 @@ def _predict_args(a:argparse.Namespace, samples:list)->tuple:
                                 max_new_tokens=a.max_new_tokens, progress=state.is_main_process)
     return state, dialect, preds
 
-def _exit_on_bad_input(prog:str, fn, *args):
-    "Run `fn(*args)`; an unreadable file or bad data or arguments end the command with `prog: error: ...` and status 1, not a traceback."
-    try: return fn(*args)
-    except (OSError, ValueError) as e: sys.exit(f"{prog}: error: {e}")
-
 def _end_processes():
     "End a console script's processes together: wait for all, then close the process group. A process left to exit with an open gloo group can abort (SIGABRT) while the interpreter tears down its worker threads, after its work is done."
     state = PartialState()
@@ -334,7 +329,7 @@ def eval_cli(argv:list=None):
     "The `vlm_od_eval` console script: a model on a dataset (`eval_from_args`), or (with `--gt`) prediction files."
     argv = sys.argv[1:] if argv is None else list(argv)
     if any(a.split("=")[0] == "--gt" for a in argv): return eval_files_cli(argv)
-    _exit_on_bad_input("vlm_od_eval", eval_from_args, eval_parser().parse_args(argv))
+    exit_on_bad_input("vlm_od_eval", eval_from_args, eval_parser().parse_args(argv))
     _end_processes()
 
 # %% ../nbs/07_cli.ipynb #bba01f58
@@ -382,5 +377,5 @@ def predict_from_args(a:argparse.Namespace)->tuple:
 
 def predict_cli(argv:list=None):
     "The `vlm_od_predict` console script (`predict_from_args`)."
-    _exit_on_bad_input("vlm_od_predict", predict_from_args, predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
+    exit_on_bad_input("vlm_od_predict", predict_from_args, predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
     _end_processes()

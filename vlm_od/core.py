@@ -15,8 +15,8 @@ from transformers import PretrainedConfig
 from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
 
 # %% auto #0
-__all__ = ['NO_OBJECTS', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'DIALECT_FILE', 'Detection', 'iou_matrix',
-           'round_half_up', 'order_box', 'clip_box', 'to_scale', 'from_scale', 'ParseResult', 'Dialect',
+__all__ = ['NO_OBJECTS', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'DIALECT_FILE', 'Detection', 'not_crowd', 'xywh',
+           'iou_matrix', 'round_half_up', 'order_box', 'clip_box', 'to_scale', 'from_scale', 'ParseResult', 'Dialect',
            'Qwen2VLDialect', 'JSONDialect', 'Qwen25VLDialect', 'Qwen3VLDialect', 'dialect_from_dict', 'save_dialect',
            'load_dialect', 'dialect_for', 'check_dialect', 'round_trip_bound']
 
@@ -32,6 +32,16 @@ class Detection:
     def __post_init__(self): self.box = tuple(float(v) for v in self.box)
     def __repr__(self):
         return f"Detection(label={self.label!r}, box={self.box!r}, score={self.score!r}{', crowd=True' if self.crowd else ''})"
+
+# %% ../nbs/00_core.ipynb #6f94f56a
+def not_crowd(dets:Sequence[Detection])->list:
+    "The detections that are objects to find: crowd regions left out."
+    return [d for d in dets if not d.crowd]
+
+def xywh(d:Detection)->list:
+    "`d`'s box as COCO writes it: `[x, y, width, height]`."
+    x1, y1, x2, y2 = d.box
+    return [x1, y1, x2 - x1, y2 - y1]
 
 # %% ../nbs/00_core.ipynb #8479ada7
 def iou_matrix(a:Sequence[Detection], # first set of detections
@@ -125,7 +135,7 @@ def format(self:Dialect, dets:Sequence[Detection], # detections in original-imag
            size:tuple, # (width, height) of the original image
           )->str: # the answer text the model is trained to write
     "The training target for `dets` on an image of `size`; crowd regions left out, degenerate boxes dropped and counted in `dropped`."
-    boxes, dropped = self.encode([d for d in dets if not d.crowd], size)
+    boxes, dropped = self.encode(not_crowd(dets), size)
     self.dropped += len(dropped)
     return self._format(boxes) if boxes else self.empty
 

@@ -174,7 +174,7 @@ class Prompt:
 
     def _expression(self, sample:Sample)->str:
         if self.expression is not None: return self.expression
-        objs = [d for d in sample.objects if not d.crowd] # a crowd region is not an object to name
+        objs = not_crowd(sample.objects) # a crowd region is not an object to name
         if not objs: raise ValueError(f"Sample {sample.id!r}: nothing to ground (no objects); pass `expression`")
         return objs[0].label
 
@@ -282,21 +282,19 @@ def _spread(xs:list)->str:
     "min / median / max of a list of numbers."
     return f"{min(xs):g} / {statistics.median(xs):g} / {max(xs):g}" if xs else "-"
 
-def _objects(s:Sample)->list: return [d for d in s.objects if not d.crowd]
-
 def stats(samples:Sequence[Sample])->pd.DataFrame:
     "Images, boxes per image, classes and image sizes of `samples`, as a one-column table (crowd regions apart)."
-    n, crowd = [len(_objects(s)) for s in samples], sum(d.crowd for s in samples for d in s.objects)
+    n, crowd = [len(not_crowd(s.objects)) for s in samples], sum(d.crowd for s in samples for d in s.objects)
     rows = {"images": len(samples), "boxes": sum(n), **({"crowd regions (ignored)": crowd} if crowd else {}),
             "images without objects": n.count(0), "boxes per image (min / median / max)": _spread(n),
-            "classes": len({d.label for s in samples for d in _objects(s)}),
+            "classes": len({d.label for s in samples for d in not_crowd(s.objects)}),
             "width (min / median / max)": _spread([s.size[0] for s in samples]),
             "height (min / median / max)": _spread([s.size[1] for s in samples])}
     return pd.DataFrame({"value": rows}).astype(str)
 
 def class_counts(samples:Sequence[Sample])->pd.DataFrame:
     "Boxes and images per class, most frequent first; crowd regions in their own column when there are any."
-    boxes, images = Counter(d.label for s in samples for d in _objects(s)), Counter(l for s in samples for l in {d.label for d in _objects(s)})
+    boxes, images = Counter(d.label for s in samples for d in not_crowd(s.objects)), Counter(l for s in samples for l in {d.label for d in not_crowd(s.objects)})
     crowd = Counter(d.label for s in samples for d in s.objects if d.crowd)
     df = pd.DataFrame({"boxes": boxes, "images": images, **({"crowd": crowd} if crowd else {})})
     return df.fillna(0).astype(int).sort_values("boxes", ascending=False)

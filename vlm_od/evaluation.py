@@ -27,7 +27,7 @@ __all__ = ['COCO_STATS', 'COMPARE_KEYS', 'LOWER_IS_BETTER', 'Prediction', 'span_
            'in_crowd', 'box_stats', 'image_score', 'near_duplicates', 'duplicate_stats', 'coco_categories', 'to_coco',
            'save_coco', 'coco_eval', 'coco_summary', 'coco_per_class', 'coco_map', 'detection_metrics',
            'score_predictions', 'evaluate', 'EvalResult', 'evaluate_model', 'compare_models', 'evaluate_files',
-           'format_metrics', 'eval_files_cli']
+           'format_metrics', 'exit_on_bad_input', 'eval_files_cli']
 
 # %% ../nbs/04_evaluation.ipynb #4f5d2908
 @dataclass
@@ -110,8 +110,6 @@ def match(gt:list, pred:list)->list:
     rows, cols = linear_sum_assignment(-cost)
     return [(keep[r], int(c), float(cost[r, c])) for r, c in zip(rows, cols) if cost[r, c] > 0]
 
-def _xywh(dets:list)->list: return [[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in (d.box for d in dets)]
-
 def in_crowd(gt:list, # ground-truth `Detection`s of one image, crowd regions among them
              pred:list, # predicted `Detection`s of the same image
              skip=(), # indices of predictions already matched to an object
@@ -120,7 +118,7 @@ def in_crowd(gt:list, # ground-truth `Detection`s of one image, crowd regions am
     "Predictions, other than `skip`, inside a crowd region of their label (pycocotools' `iscrowd` overlap)."
     crowd = [g for g in gt if g.crowd]
     if not crowd or not pred: return []
-    ioa = np.asarray(mask_utils.iou(_xywh(pred), _xywh(crowd), [1]*len(crowd)))
+    ioa = np.asarray(mask_utils.iou([xywh(p) for p in pred], [xywh(c) for c in crowd], [1]*len(crowd)))
     return [j for j, p in enumerate(pred) if j not in skip and any(p.label == c.label and ioa[j, k] >= thresh for k, c in enumerate(crowd))]
 
 # %% ../nbs/04_evaluation.ipynb #bb231ff3
@@ -129,7 +127,7 @@ def box_stats(gts:list, # ground-truth detection lists, one per image
               thresh:float=0.5, # IoU for a true positive
              )->dict:
     "Mean IoU over ground truth, over matched pairs, and precision / recall / F1 at `thresh`; crowd regions ignored."
-    ious, n_gt, n_pred = [], sum(not d.crowd for g in gts for d in g), sum(map(len, preds))
+    ious, n_gt, n_pred = [], sum(len(not_crowd(g)) for g in gts), sum(map(len, preds))
     for g, p in zip(gts, preds):
         m = match(g, p); ious += [iou for _, _, iou in m]
         n_pred -= len(in_crowd(g, p, {c for _, c, iou in m if iou >= thresh}, thresh)) # ignored, as COCO does
@@ -144,7 +142,7 @@ def image_score(gt:list, # ground-truth `Detection`s of one image
                )->float:
     "Matched IoU over the union of boxes: 1 for a perfect answer, 0 when nothing matches; crowd regions ignored."
     m = match(gt, pred)
-    n = sum(not g.crowd for g in gt) + len(pred) - len(m) - len(in_crowd(gt, pred, {c for _, c, _ in m}))
+    n = len(not_crowd(gt)) + len(pred) - len(m) - len(in_crowd(gt, pred, {c for _, c, _ in m}))
     return sum(iou for *_, iou in m) / n if n else 1.0
 
 # %% ../nbs/04_evaluation.ipynb #300807cc
@@ -189,8 +187,7 @@ def _image_info(x, i:int)->dict:
 
 def _coco_results(preds:list, cats:dict)->list:
     "COCO results (`image_id`, `category_id`, `bbox` as x, y, w, h, `score`) of per-image predictions."
-    return [dict(image_id=i + 1, category_id=cats[d.label], bbox=[x1, y1, x2 - x1, y2 - y1], score=float(d.score))
-            for i, p in enumerate(preds) for d in _dets(p) for x1, y1, x2, y2 in [d.box]]
+    return [dict(image_id=i + 1, category_id=cats[d.label], bbox=xywh(d), score=float(d.score)) for i, p in enumerate(preds) for d in _dets(p)]
 
 # %% ../nbs/04_evaluation.ipynb #a2dc38c4
 def to_coco(gts:list, # `Sample`s, or ground-truth detection lists
@@ -269,7 +266,7 @@ def coco_map(gts:list, # `Sample`s or ground-truth detection lists
 # %% ../nbs/04_evaluation.ipynb #55c6408b
 def _per_class(gts:list, dets:list, ev:COCOeval)->dict:
     "COCO's per-class AP / AR, with the number of ground-truth and predicted boxes of each class."
-    count = lambda ls, name: sum(d.label == name and not d.crowd for ds in ls for d in ds) # crowd regions are not objects
+    count = lambda ls, name: sum(d.label == name for ds in ls for d in not_crowd(ds)) # crowd regions are not objects
     return {n: dict(gt=count(gts, n), pred=count(dets, n), **v) for n, v in coco_per_class(ev).items()}
 
 def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-truth detection lists)
@@ -454,6 +451,11 @@ def format_metrics(m:dict)->str:
     return "\n\n".join([head, summary, per.to_string(float_format="{:.3f}".format)])
 
 # %% ../nbs/04_evaluation.ipynb #ceab03af
+def exit_on_bad_input(prog:str, fn, *args):
+    "Run `fn(*args)` for a console script: an unreadable file or bad data or arguments end it with `prog: error: ...` and status 1, not a traceback."
+    try: return fn(*args)
+    except (OSError, ValueError) as e: sys.exit(f"{prog}: error: {e}")
+
 def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
                   ):
     "`vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]`: COCO metrics of saved files, printed and saved."
@@ -465,7 +467,6 @@ def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when
     p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
     p.add_argument("--out", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
     a = p.parse_args(argv)
-    try: m = evaluate_files(a.gt, a.pred, a.out)
-    except (OSError, ValueError) as e: sys.exit(f"vlm_od_eval: error: {e}")
+    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.out)
     print(format_metrics(m))
     if a.out: print(f"\nmetrics written to {a.out}")

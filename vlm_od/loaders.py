@@ -217,7 +217,7 @@ def validate(samples:Sequence[Sample], # records to check
         s = replace(s, objects=[c for d in s.objects if (c := check_box(d, s.size, report, _where(s), classes))])
         for d in s.objects:
             if d.crowd: report.note(_where(s), "crowd region (iscrowd=1), kept to be ignored")
-        if all(d.crowd for d in s.objects): report.note(_where(s), "no objects (kept as negative)")
+        if not not_crowd(s.objects): report.note(_where(s), "no objects (kept as negative)")
         report.images, report.boxes = report.images + 1, report.boxes + len(s.objects)
         out.append(s)
     return out, report
@@ -240,8 +240,8 @@ def _coco_gt(images:list, # COCO image entries, in order: image `i` has id `i + 
              cats:dict, # label -> category id
             )->dict:
     "A COCO ground-truth dict: the images, each box as an annotation (x, y, w, h, its area, `iscrowd` 1 for a crowd region), the categories."
-    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=int(d.crowd), area=(x2 - x1)*(y2 - y1), bbox=[x1, y1, x2 - x1, y2 - y1])
-            for i, ds in enumerate(dets) for d in ds for x1, y1, x2, y2 in [d.box]]
+    anns = [dict(image_id=i + 1, category_id=cats[d.label], iscrowd=int(d.crowd), area=w*h, bbox=[x, y, w, h])
+            for i, ds in enumerate(dets) for d in ds for x, y, w, h in [xywh(d)]]
     return dict(images=images, annotations=[dict(id=k + 1, **a) for k, a in enumerate(anns)],
                 categories=[dict(id=i, name=n) for n, i in cats.items()])
 
@@ -517,7 +517,7 @@ def to_hf(samples:Sequence[Sample], classes:Sequence[str]=None)->datasets.Datase
                                "objects": {"bbox": datasets.List(datasets.List(datasets.Value("float32"), length=4)),
                                            "category": datasets.List(datasets.ClassLabel(names=classes))}})
     rows = [{"image": load_image(s), "width": s.size[0], "height": s.size[1],
-             "objects": {"bbox": [[x1, y1, x2 - x1, y2 - y1] for x1, y1, x2, y2 in (d.box for d in s.objects)],
+             "objects": {"bbox": [xywh(d) for d in s.objects],
                          "category": [classes.index(d.label) for d in s.objects]}} for s in samples]
     return datasets.Dataset.from_list(rows, features=feats)
 
