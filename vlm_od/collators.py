@@ -45,6 +45,7 @@ class DetectionCollator:
                  max_length:int=None, # longest sequence allowed; a longer sample raises or is dropped, never truncated
                  padding_side:str="right", # 'right' for training, 'left' for generation
                  too_long:str="raise", # a sample over `max_length`: 'raise' (naming it) or 'drop' (counted in `dropped`, with a warning)
+                 thinking:bool=False, # the chat template's thinking mode (`enable_thinking`), as the `Task` says
                 ):
         _choice("mask", mask, MASKS); _choice("too_long", too_long, TOO_LONG); _choice("padding_side", padding_side, ("left", "right"))
         if isinstance(dtype, str): dtype = getattr(torch, dtype)
@@ -92,7 +93,7 @@ def _assistant_mask(offsets:torch.Tensor, # (batch, length, 2): character span o
 @patch
 def _render(self:DetectionCollator, examples:list, train:bool)->tuple:
     "Texts of the conversations and, for training, the character spans of the answers."
-    msgs, special = [ex["messages"] for ex in examples], self.processor.tokenizer.special_tokens_map
+    msgs, special = [ex["messages"] for ex in examples], dict(self.processor.tokenizer.special_tokens_map, enable_thinking=self.thinking)
     if train and self.mask == "assistant" and self.template is None:
         raise ValueError("TRL has no training version (with {% generation %} markers) of this chat template, so the "
                          "answer's tokens cannot be found; use the family's standard template, or mask='pad_and_vision'")

@@ -15,10 +15,11 @@ from transformers import PretrainedConfig
 from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
 
 # %% auto #0
-__all__ = ['NO_OBJECTS', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'DIALECT_FILE', 'Detection', 'not_crowd', 'xywh',
-           'iou_matrix', 'round_half_up', 'order_box', 'clip_box', 'to_scale', 'from_scale', 'ParseResult', 'Dialect',
-           'Qwen2VLDialect', 'JSONDialect', 'Qwen25VLDialect', 'Qwen3VLDialect', 'dialect_from_dict', 'save_dialect',
-           'load_dialect', 'dialect_for', 'check_dialect', 'round_trip_bound']
+__all__ = ['NO_OBJECTS', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'DIALECT_FILE', 'TASK_FILE', 'Detection',
+           'not_crowd', 'xywh', 'iou_matrix', 'round_half_up', 'order_box', 'clip_box', 'to_scale', 'from_scale',
+           'ParseResult', 'Dialect', 'Qwen2VLDialect', 'JSONDialect', 'Qwen25VLDialect', 'resize_settings',
+           'Qwen3VLDialect', 'dialect_from_dict', 'save_dialect', 'load_dialect', 'dialect_for', 'check_dialect',
+           'round_trip_bound']
 
 # %% ../nbs/00_core.ipynb #b0a87f19
 @dataclass
@@ -309,7 +310,7 @@ class Qwen25VLDialect(JSONDialect):
                     patch_size=self.patch_size, merge_size=self.merge_size)
 
 # %% ../nbs/00_core.ipynb #c3e433db
-def _resize_settings(processor)->dict:
+def resize_settings(processor)->dict:
     "`min_pixels`, `max_pixels`, `patch_size` and `merge_size` of a processor (or of an image processor)."
     ip = getattr(processor, "image_processor", processor)
     size = getattr(ip, "size", None) or {}
@@ -357,7 +358,8 @@ def _default_dialect(family:str, obj)->Dialect:
     return d
 
 # %% ../nbs/00_core.ipynb #a203f579
-DIALECT_FILE = "vlm_od_dialect.json"
+DIALECT_FILE = "vlm_od_dialect.json" # the dialect alone, as folders saved before `TASK_FILE` hold it
+TASK_FILE = "vlm_od_task.json" # what `vlm_od.task.Task.save` writes: the dialect, the prompt, thinking, the pixel range
 
 def save_dialect(dialect:Dialect, path)->Path:
     "Write the dialect's settings into the directory `path` (next to a saved model)."
@@ -373,7 +375,9 @@ def _saved_dialect(obj)->Dialect|None:
     "The dialect `save_dialect` wrote in the folder a path, config or model was loaded from, if any."
     cfg = obj if isinstance(obj, PretrainedConfig) else getattr(obj, "config", None)
     p = obj if isinstance(obj, (str, Path)) else getattr(cfg, "_name_or_path", None)
-    return load_dialect(p) if p and (Path(p)/DIALECT_FILE).is_file() else None
+    if not p: return None
+    if (Path(p)/TASK_FILE).is_file(): return dialect_from_dict(json.loads((Path(p)/TASK_FILE).read_text())["dialect"])
+    return load_dialect(p) if (Path(p)/DIALECT_FILE).is_file() else None
 
 # %% ../nbs/00_core.ipynb #0377783e
 def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect` or `to_dict()` settings
@@ -391,7 +395,7 @@ def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect`
         raise ValueError(f"The processor ({type(processor).__name__}) is not of the model's family ({family})")
     if hasattr(obj, "image_processor"): processor = obj
     if processor is None: return _default_dialect(family, obj)
-    return Qwen25VLDialect(**_resize_settings(processor)) if family == "qwen2_5_vl" else DIALECTS[family]()
+    return Qwen25VLDialect(**resize_settings(processor)) if family == "qwen2_5_vl" else DIALECTS[family]()
 
 # %% ../nbs/00_core.ipynb #e7bb90aa
 def check_dialect(dialect:Dialect, # the dialect a model was trained with (e.g. `load_dialect(model_dir)`)
@@ -399,7 +403,7 @@ def check_dialect(dialect:Dialect, # the dialect a model was trained with (e.g. 
                  )->Dialect:
     "Raise if `processor` resizes images otherwise than `dialect`'s boxes assume (Qwen2.5-VL's pixel frame); else return it."
     if not isinstance(dialect, Qwen25VLDialect): return dialect # relative boxes: the same under any resize
-    now = Qwen25VLDialect(**_resize_settings(processor))
+    now = Qwen25VLDialect(**resize_settings(processor))
     if now != dialect:
         raise ValueError(f"Answer format mismatch: trained with {dialect.to_dict()}, but the processor in use "
                          f"({type(processor).__name__}) resizes as {now.to_dict()}. Boxes would be scaled; load "

@@ -14,7 +14,8 @@ from transformers import (Qwen2Tokenizer, Qwen2VLImageProcessor, Qwen2VLVideoPro
                           Qwen3VLForConditionalGeneration, Qwen3VLVideoProcessor)
 
 # %% auto #0
-__all__ = ['QWEN_SPECIAL_TOKENS', 'DEFAULT_CORPUS', 'FAMILIES', 'tiny_tokenizer', 'tiny_processor', 'tiny_config', 'tiny_model']
+__all__ = ['QWEN_SPECIAL_TOKENS', 'DEFAULT_CORPUS', 'FAMILIES', 'tiny_tokenizer', 'tiny_processor', 'special_token_ids',
+           'tiny_config', 'tiny_model', 'probe_batch']
 
 # %% ../nbs/00a_tiny.ipynb #9fceffb5
 QWEN_SPECIAL_TOKENS = ("<|endoftext|> <|im_start|> <|im_end|> <|object_ref_start|> <|object_ref_end|> <|box_start|> "
@@ -80,7 +81,7 @@ def _mrope_section(head_dim:int)->list:
     t = half // 4
     return [t, (half - t) // 2, half - t - (half - t) // 2]
 
-def _token_ids(tok)->dict:
+def special_token_ids(tok)->dict:
     "The special token ids a Qwen VL config needs, read from the tokenizer."
     ids = tok.convert_tokens_to_ids
     return dict(image_token_id=ids("<|image_pad|>"), video_token_id=ids("<|video_pad|>"),
@@ -107,16 +108,16 @@ def tiny_config(family:str="qwen2_vl", # one of `FAMILIES`
     vision = dict(depth=vision_depth, num_heads=heads, in_channels=3, spatial_merge_size=merge_size, temporal_patch_size=2)
     if family == "qwen2_vl":
         return Qwen2VLConfig(text_config=text, vision_config=dict(vision, embed_dim=hidden, hidden_size=hidden, mlp_ratio=2,
-                             patch_size=14), **_token_ids(tok), tie_word_embeddings=True)
+                             patch_size=14), **special_token_ids(tok), tie_word_embeddings=True)
     if family == "qwen2_5_vl":
         return Qwen2_5_VLConfig(text_config=text, vision_config=dict(vision, hidden_size=vh, out_hidden_size=hidden,
                                 intermediate_size=vh*2, patch_size=14, window_size=56, fullatt_block_indexes=[vision_depth-1]),
-                                **_token_ids(tok), tie_word_embeddings=True)
+                                **special_token_ids(tok), tie_word_embeddings=True)
     if family == "qwen3_vl":
         text["rope_parameters"]["mrope_interleaved"] = True
         return Qwen3VLConfig(text_config=dict(text, head_dim=hd), vision_config=dict(vision, hidden_size=vh,
                              out_hidden_size=hidden, intermediate_size=vh*2, patch_size=16, num_position_embeddings=64,
-                             deepstack_visual_indexes=[vision_depth-1]), **_token_ids(tok), tie_word_embeddings=True)
+                             deepstack_visual_indexes=[vision_depth-1]), **special_token_ids(tok), tie_word_embeddings=True)
     _family_spec(family) # raises a clear error
 
 # %% ../nbs/00a_tiny.ipynb #34c2d933
@@ -137,7 +138,7 @@ def tiny_model(family:str="qwen2_vl", # one of `FAMILIES`
     return model, processor
 
 # %% ../nbs/00a_tiny.ipynb #aa95cea8
-def _probe_batch(processor, n:int=2, size:tuple=(80, 60)):
+def probe_batch(processor, n:int=2, size:tuple=(80, 60)):
     "A batch of `n` blank images with a short conversation, for smoke tests."
     from PIL import Image
     msgs = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Detect every object."}]}]

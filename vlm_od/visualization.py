@@ -4,6 +4,8 @@
 
 # %% ../nbs/05_visualization.ipynb #77fa6a90
 from __future__ import annotations
+import random
+from typing import Sequence
 from itertools import zip_longest
 from pathlib import Path
 import matplotlib
@@ -14,12 +16,13 @@ import numpy as np
 from pycocotools.cocoeval import COCOeval
 from .core import *
 from .data import *
+from .coco import *
+from .inference import *
 from .evaluation import *
-from .evaluation import _dets, _named
 
 # %% auto #0
 __all__ = ['class_colours', 'draw_detections', 'show_sample', 'save_sample', 'show_grid', 'show_predictions', 'plot_history',
-           'plot_per_class', 'pr_curves', 'plot_pr_curves', 'save_pictures']
+           'plot_per_class', 'pr_curves', 'plot_pr_curves', 'save_pictures', 'preview']
 
 # %% ../nbs/05_visualization.ipynb #a4af190a
 def class_colours(labels)->dict:
@@ -59,7 +62,7 @@ def show_sample(sample:Sample, # image and ground truth
                 legend:bool=True, # a legend of classes and line styles next to the image
                ):
     "An image with its ground truth (solid) and predictions (dashed, with scores), a colour per class."
-    preds = _dets(preds or [])
+    preds = detections_of(preds or [])
     colours = colours or class_colours(d.label for d in sample.objects + preds)
     if ax is None: _, ax = plt.subplots(figsize=(3, 3))
     img = load_image(sample)
@@ -102,7 +105,7 @@ def show_grid(samples:list, # `Sample`s
               n:int=None, # show only the first `n` panels (of that order)
              ):
     "A grid of `show_sample` panels with one colour per class and one legend."
-    preds = [_dets(p) for p in preds] if preds is not None else None
+    preds = [detections_of(p) for p in preds] if preds is not None else None
     if preds is not None and len(preds) != len(samples): raise ValueError(f"{len(samples)} samples but {len(preds)} predictions")
     order = _grid_order(samples, preds, worst_first)[:n]
     if titles is None and preds is not None: titles = [f"{s.id} ({image_score(s.objects, p):.2f})" for s, p in zip(samples, preds)]
@@ -157,11 +160,11 @@ def plot_history(history:list, # `trainer.state.log_history`
     return fig
 
 # %% ../nbs/05_visualization.ipynb #e5bd7e09
-def plot_per_class(*results, # `EvalResult`s (or metrics dicts of `detection_metrics`)
+def plot_per_class(*results, # `EvalResult`s, or metrics dicts (`detection_metrics`, `evaluate_files`, `vlm_od_eval --out`)
                    metric:str="ap", # per-class key: 'ap' (@50:95), 'ap50', 'ap75' or 'ar'
                   ):
     "Horizontal bars of a per-class COCO metric, one colour per result, with the values written."
-    named = [_named(r, f"model {i + 1}") for i, r in enumerate(results)]
+    named = [named_metrics(r, f"model {i + 1}") for i, r in enumerate(results)]
     classes = sorted({c for _, m in named for c in m["per_class"]})
     h, y = .8/len(named), np.arange(len(classes))
     fig, ax = plt.subplots(figsize=(5, .6 + .28*len(classes)*len(named)), layout="constrained")
@@ -188,7 +191,7 @@ def plot_pr_curves(result:EvalResult, # from `evaluate_model`
                   ):
     "Precision against recall per class (pycocotools' interpolated curves), AP in the legend."
     if ax is None: _, ax = plt.subplots(figsize=(4, 3.2), layout="constrained")
-    colours = class_colours(d.label for s, p in zip(result.samples, result.preds) for d in s.objects + _dets(p))
+    colours = class_colours(d.label for s, p in zip(result.samples, result.preds) for d in s.objects + detections_of(p))
     for name, prec in pr_curves(result.coco, iou).items():
         ax.plot(result.coco.params.recThrs, prec, color=colours[name], label=f"{name} (AP {prec.mean():.2f})")
     ax.set(xlim=(0, 1.02), ylim=(0, 1.05), xlabel="recall", ylabel="precision", title=f"{result.name}, IoU {iou:.2f}")
@@ -208,3 +211,14 @@ def save_pictures(result:EvalResult, # from `evaluate_model`
     if history is not None: figs["training"] = plot_history(history)
     for k, f in figs.items(): f.savefig(folder/f"{k}.png", dpi=dpi); plt.close(f)
     return [folder/f"{k}.png" for k in figs]
+
+# %% ../nbs/05_visualization.ipynb #7917d136
+def preview(samples:Sequence[Sample], # the dataset
+            n:int=8, # how many images to show
+            ncols:int=4, # images per row
+            seed:int=0, # which images (a random draw)
+            size:float=2.5, # inches per image
+           ):
+    "A grid of `n` randomly chosen samples with their boxes (matplotlib figure)."
+    pick = sorted(random.Random(seed).sample(range(len(samples)), min(n, len(samples))))
+    return show_grid([samples[i] for i in pick], ncols=ncols, titles=[samples[i].id for i in pick], size=size)
