@@ -16,7 +16,8 @@ from trl.chat_template_utils import get_training_chat_template
 from trl.trainer.sft_trainer import DataCollatorForVisionLanguageModeling
 from vlm_od.collators import DetectionCollator
 from vlm_od.core import dialect_for
-from vlm_od.data import load_image, synthetic_shapes, to_example
+from vlm_od.data import load_image, synthetic_shapes
+from vlm_od.task import to_example
 from vlm_od.tiny import FAMILIES, tiny_processor
 
 SIZES = ((112, 112), (224, 168), (168, 224), (224, 224)) # (width, height); a quarter of the samples each
