@@ -6,7 +6,7 @@ device and data, with a Qwen2-VL-2B-shaped model of random weights built from it
 Per configuration: training samples/s and non-padding tokens/s over the steps after a warm-up, model FLOPs
 utilisation, peak memory, and evaluation images/s and generated tokens/s (exactly --new-tokens per image in both
 configurations); then the ratios vlm_od / cookbook. The configurations, the MFU formula and the memory
-measures are documented in `nbs/10_benchmarks.ipynb` (`vlm_od.bench`). MFU (model FLOPs over the GPU's dense bf16
+measures are documented in `nbs/11_benchmarks.ipynb` (`vlm_od.bench`). MFU (model FLOPs over the GPU's dense bf16
 peak) counts (4·N_text + 2·N_trainable) per non-padding token for LoRA (forward, gradients through the frozen
 weights, weight gradients of the adapters) plus 2·N_vision per image patch (the frozen vision tower runs
 forward only); it leaves out attention scores and checkpointing's recomputation, and is n/a on a CPU.
