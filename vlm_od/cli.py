@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse, json, re, sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-import datasets, torch
+import datasets, torch, yaml
 import pandas as pd
 from accelerate import PartialState
-from trl import ModelConfig, SFTConfig, TrlParser
+from trl import GRPOConfig, ModelConfig, SFTConfig, TrlParser
 from .core import *
 from .data import *
 from .task import *
@@ -22,13 +22,15 @@ from .training import *
 from .callbacks import *
 from .evaluation import *
 from .demo import *
+from .rewards import RewardWeights
+from .grpo import *
 from .visualization import class_colours, save_sample
 
 # %% auto #0
 __all__ = ['HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE', 'TRAIN_EXAMPLE', 'format_metrics', 'exit_on_bad_input',
            'eval_files_cli', 'DetectionArguments', 'train_parser', 'train_help', 'train_val', 'run_training',
-           'train_cli', 'eval_parser', 'eval_from_args', 'eval_cli', 'predict_parser', 'predict_from_args',
-           'predict_cli']
+           'train_cli', 'GRPOArguments', 'grpo_parser', 'run_grpo', 'grpo_demo_cli', 'eval_parser', 'eval_from_args',
+           'eval_cli', 'predict_parser', 'predict_from_args', 'predict_cli']
 
 # %% ../nbs/08_cli.ipynb #b8e75d6f
 def format_metrics(m:dict)->str:
@@ -234,6 +236,17 @@ def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     trainer.accelerator.end_training()
     return metrics
 
+# %% ../nbs/08_cli.ipynb #b4e26327
+def _method(argv:list)->str:
+    "The method of a `vlm_od_train` command line: `--method`, else the `method` key of its `--config` YAML, else sft."
+    for i, a in enumerate(argv):
+        if a.startswith("--method="): return a.split("=", 1)[1]
+        if a == "--method" and i + 1 < len(argv): return argv[i + 1]
+    if "--config" not in argv or argv.index("--config") + 1 >= len(argv): return "sft"
+    try: cfg = yaml.safe_load(Path(argv[argv.index("--config") + 1]).read_text())
+    except (OSError, yaml.YAMLError): return "sft" # the parser reports the file
+    return cfg.get("method", "sft") if isinstance(cfg, dict) else "sft"
+
 # %% ../nbs/08_cli.ipynb #90681beb
 def _demo_parser()->argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="vlm_od_train --demo", description=(
@@ -254,13 +267,83 @@ def _config_flag(argv:list)->list:
 def train_cli(argv:list=None):
     "The `vlm_od_train` console script: the CPU demo with `--demo` or without a model or config, else `run_training`."
     argv = _config_flag(sys.argv[1:] if argv is None else list(argv))
+    if _method(argv) == "grpo" and not any(a.split("=")[0] in _RUN_FLAGS for a in argv): return grpo_demo_cli(argv)
     if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)
         run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed)
+    elif _method(argv) == "grpo": run_grpo(*grpo_parser().parse_args_and_config(argv))
     elif "--help-all" in argv: train_parser().print_help()
     elif "-h" in argv or "--help" in argv: print(train_help())
     else: run_training(*train_parser().parse_args_and_config(argv))
+
+# %% ../nbs/08_cli.ipynb #b44d7984
+@dataclass
+class GRPOArguments:
+    "What `vlm_od_train --method grpo` adds to `DetectionArguments`: the method and the reward weights (`RewardWeights`)."
+    method: str = _arg("grpo", "sft: supervised fine-tuning (the default of vlm_od_train); grpo: reinforcement learning with the detection rewards, from an SFT model.", ("sft", "grpo"))
+    reward_format: float = _arg(RewardWeights.format, "Weight of the format reward: the answer parses in the model's format and is not cut off.")
+    reward_f1: float = _arg(RewardWeights.f1, "Weight of the soft F1 of the one-to-one matching of boxes to objects (class must agree).")
+    reward_count: float = _arg(RewardWeights.count, "Weight of the over-count reward: no box beyond the objects, none repeated.")
+
+    def weights(self)->RewardWeights: return RewardWeights(self.reward_format, self.reward_f1, self.reward_count)
+
+def grpo_parser()->TrlParser:
+    "The `TrlParser` of `vlm_od_train --method grpo`: TRL's `GRPOConfig` with the defaults of `grpo_config`, and the reward weights."
+    p = _Parser((DetectionArguments, GRPOConfig, ModelConfig, GRPOArguments), prog="vlm_od_train --method grpo")
+    defaults = {**{k: v for k, v in GRPO_DEFAULTS.items() if k != "save_strategy"}, **grpo_device_defaults()}
+    p.set_defaults(**defaults, disable_tqdm=True, dtype=None, output_dir="vlm_od_output")
+    return p
+
+# %% ../nbs/08_cli.ipynb #e6484812
+def _grpo_start(d:DetectionArguments, m:ModelConfig)->tuple:
+    "The model GRPO starts from, its processor and task: a folder saved by vlm_od (merged or adapter) with its saved task, else as `run_training` loads it."
+    if saved_task(m.model_name_or_path): return load_trained(m.model_name_or_path, _dtype(m.dtype), attn_implementation=m.attn_implementation or "auto")
+    model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype), m.attn_implementation or "auto", revision=m.model_revision)
+    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, pixels=PixelRange.of(processor))
+
+# %% ../nbs/08_cli.ipynb #fe7398fe
+def _finish(trainer, out, ev, processor, task:Task, d:DetectionArguments, m:ModelConfig, args)->dict:
+    "Save the final model and `metrics.json` on the main process, as `run_training` does; the metrics."
+    metrics = dict(train=out.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
+    trainer.accelerator.wait_for_everyone()
+    if trainer.accelerator.is_main_process:
+        final = _save_final(trainer, processor, task, d, m, Path(args.output_dir))
+        save_metrics(metrics, Path(args.output_dir)/"metrics.json")
+        print(f"saved {final} and {Path(args.output_dir)/'metrics.json'}")
+    trainer.accelerator.end_training()
+    return metrics
+
+def run_grpo(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, g:GRPOArguments)->dict:
+    "GRPO as `vlm_od_train --method grpo` runs it; the final metrics (also in `output_dir/metrics.json`)."
+    _check_quantization(m)
+    train, val = train_val(d, args.seed) # the data first: a bad file stops the run before the model loads
+    model, processor, task = _grpo_start(d, m)
+    steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
+    args.eval_strategy = "no"
+    ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
+                               pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval") if val else None
+    trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
+    return _finish(trainer, trainer.train(resume_from_checkpoint=_resume(args)), ev, processor, task, d, m, args)
+
+# %% ../nbs/08_cli.ipynb #7b9e5476
+def _grpo_demo_parser()->argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="vlm_od_train --method grpo", description=(
+        "The CPU demo with a GRPO stage: a tiny model is fine-tuned on synthetic shapes (SFT), then trained with GRPO and "
+        "the detection rewards; the held-out scores of each stage, the model and pictures are written."))
+    p.add_argument("--method", choices=["grpo"], default="grpo", help="grpo (this demo)")
+    p.add_argument("--demo", action="store_true", help="run the demo (the default without a model or config)")
+    p.add_argument("--output_dir", default="demo_grpo_output", help="where metrics.json, the models and the pictures go (default: %(default)s)")
+    p.add_argument("--sft_steps", type=int, default=GRPO_DEMO["sft_steps"], help="SFT steps (default: %(default)s)")
+    p.add_argument("--grpo_steps", type=int, default=GRPO_DEMO["grpo_steps"], help="GRPO steps after SFT (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=DEMO["seed"], help="seed of data and weights (default: %(default)s)")
+    return p
+
+def grpo_demo_cli(argv:list):
+    "`vlm_od_train --method grpo` without a model: `run_grpo_demo` with the flags of `_grpo_demo_parser`."
+    a = _grpo_demo_parser().parse_args(argv)
+    torch.manual_seed(a.seed)
+    run_grpo_demo(a.output_dir, sft_steps=a.sft_steps, grpo_steps=a.grpo_steps, seed=a.seed)
 
 # %% ../nbs/08_cli.ipynb #efc1e542
 def _model_parser(prog:str, description:str, example:str)->argparse.ArgumentParser:

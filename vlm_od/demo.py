@@ -17,11 +17,12 @@ from .coco import *
 from .inference import *
 from .training import *
 from .evaluation import *
+from .grpo import grpo_config, make_grpo_trainer
 from .visualization import *
 
 # %% auto #0
-__all__ = ['DEMO_PALETTE', 'DEMO', 'METRIC_KEYS', 'LossBar', 'use_loss_bar', 'demo_setup', 'results_table', 'environment',
-           'run_demo']
+__all__ = ['DEMO_PALETTE', 'DEMO', 'METRIC_KEYS', 'GRPO_DEMO', 'LossBar', 'use_loss_bar', 'demo_setup', 'results_table',
+           'environment', 'run_demo', 'stages_table', 'run_grpo_demo']
 
 # %% ../nbs/07_demo.ipynb #e25cc143
 class LossBar(ProgressCallback):
@@ -118,4 +119,43 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     metrics["total_seconds"] = round(time.time() - t_start, 1)
     save_metrics(metrics, out/"metrics.json"); save_metrics(trainer.state.log_history, out/"history.json")
     if progress: print(f"{results_table(metrics)}\n\nwritten to {out}/: metrics.json, history.json (the training log), model/ (model, processor and task), loss.png, predictions.png")
+    return metrics
+
+# %% ../nbs/07_demo.ipynb #d4b3317c
+GRPO_DEMO = dict(sft_steps=300, grpo_steps=40, grpo_learning_rate=2e-5) # SFT shorter than the demo's, so there is room to improve
+
+def stages_table(metrics:dict, stages:tuple=("base", "sft", "grpo"), keys:tuple=METRIC_KEYS)->str:
+    "A plain-text table of the metrics of each training stage, one column per stage."
+    rows = [f"{'metric':<20}" + "".join(f"{s:>10}" for s in stages)]
+    return "\n".join(rows + [f"{k:<20}" + "".join(f"{metrics[s][k]:>10.3f}" for s in stages) for k in keys])
+
+# %% ../nbs/07_demo.ipynb #ff05c401
+def _grpo_stage(sft_dir:Path, train:list, cfg:dict, out:Path, steps:int, lr:float, progress:bool):
+    "GRPO from the SFT model saved in `sft_dir`: (model, processor, task, trainer, seconds)."
+    model, proc, task = load_trained(sft_dir, dtype=torch.float32)
+    args = grpo_config(str(out/"checkpoints"), device="cpu", max_steps=steps, learning_rate=lr, seed=cfg["seed"], logging_steps=5,
+                       disable_tqdm=not progress)
+    trainer = make_grpo_trainer(model, proc, train, task, args, console_log=False)
+    t0 = time.time(); trainer.train()
+    return model, proc, task, trainer, time.time() - t0
+
+def run_grpo_demo(output_dir:str="demo_grpo_output", # where the SFT run (`sft/`), the GRPO model, metrics and pictures go
+                  progress:bool=True, # progress bars and the printed table
+                  sft_steps:int=GRPO_DEMO["sft_steps"], # SFT steps of the demo
+                  grpo_steps:int=GRPO_DEMO["grpo_steps"], # GRPO steps after it
+                  grpo_learning_rate:float=GRPO_DEMO["grpo_learning_rate"], # GRPO's learning rate (full fine-tuning)
+                  **overrides, # any key of `DEMO`
+                 )->dict: # the metrics written to `metrics.json`
+    "The demo (SFT), then GRPO from its model on the same data; held-out scores of each stage, the model and pictures."
+    out, cfg = Path(output_dir), {**DEMO, **overrides}
+    sft = run_demo(str(out/"sft"), progress=progress, max_steps=sft_steps, **overrides)
+    _, _, _, train, val = demo_setup(cfg)
+    model, proc, task, trainer, secs = _grpo_stage(out/"sft"/"model", train, cfg, out, grpo_steps, grpo_learning_rate, progress)
+    tuned, preds = evaluate(model, proc, val, task, batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
+    metrics = dict(base=sft["base"], sft=sft["finetuned"], grpo={k: tuned[k] for k in METRIC_KEYS}, sft_steps=sft_steps,
+                   grpo_steps=trainer.state.global_step, grpo_seconds=round(secs, 1), environment=environment(model),
+                   rewards=[round(h["reward"], 4) for h in trainer.state.log_history if "reward" in h])
+    save_trained(model, proc, task, out/"model"); _save_pictures(out, trainer, val, preds)
+    save_metrics(metrics, out/"metrics.json"); save_metrics(trainer.state.log_history, out/"history.json")
+    if progress: print(f"{stages_table(metrics)}\n\nwritten to {out}/: metrics.json, history.json (the GRPO log), model/, sft/ (the demo), loss.png, predictions.png")
     return metrics

@@ -26,8 +26,8 @@ from .inference import *
 
 # %% auto #0
 __all__ = ['COMPARE_KEYS', 'LOWER_IS_BETTER', 'match', 'in_crowd', 'box_stats', 'image_score', 'near_duplicates',
-           'duplicate_stats', 'detection_metrics', 'asked_targets', 'score_predictions', 'evaluate', 'EvalResult',
-           'evaluate_model', 'named_metrics', 'compare_models']
+           'duplicate_stats', 'constant_score_map', 'detection_metrics', 'asked_targets', 'score_predictions',
+           'evaluate', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
 
 # %% ../nbs/04_evaluation.ipynb #8a4c08a1
 def match(gt:list, pred:list)->list:
@@ -92,6 +92,16 @@ def duplicate_stats(preds:list, # `Prediction`s
     written = exact + sum(len(p.detections) for p in preds)
     return dict(duplicate_rate=(exact + near) / max(written, 1), exact_duplicates=exact, near_duplicates=near)
 
+# %% ../nbs/04_evaluation.ipynb #bc29d751
+def constant_score_map(samples:list, # `Sample`s with ground truth (or ground-truth detection lists)
+                       preds:list, # `Prediction`s or detection lists, in the same order
+                       classes:list=None, # category names that come first in COCO's numbering
+                      )->dict:
+    "COCO mAP@50:95 and mAP@50 of `preds` with every box's score set to 1.0, as public VLM benchmarks score."
+    dets = [[replace(d, score=1.0) for d in detections_of(p)] for p in preds]
+    s = coco_summary(coco_eval(*to_coco(samples, dets, classes)))
+    return dict(map50_95_const=s["map50_95"], map50_const=s["map50"])
+
 # %% ../nbs/04_evaluation.ipynb #55c6408b
 def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-truth detection lists)
                       preds:list, # `Prediction`s in the same order (or detection lists)
@@ -99,13 +109,13 @@ def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-tru
                       dup_thresh:float=0.8, # IoU of a near duplicate
                       classes:list=None, # category names that come first in COCO's numbering
                      )->dict:
-    "Mean IoU, P/R/F1, COCO metrics by pycocotools (with `per_class`), parse-failure, repair and duplicate rates."
+    "Mean IoU, P/R/F1, COCO metrics by pycocotools (with `per_class`) and with constant scores, parse-failure, repair and duplicate rates."
     if len(samples) != len(preds): raise ValueError(f"{len(samples)} samples but {len(preds)} predictions")
     gts, dets = [detections_of(s) for s in samples], [detections_of(p) for p in preds]
     ev = coco_eval(*to_coco(samples, dets, classes))
     status = [p.status if isinstance(p, Prediction) else "ok" for p in preds]
     preds = [p if isinstance(p, Prediction) else Prediction("", detections_of(p), "ok", []) for p in preds]
-    return dict(**box_stats(gts, dets, thresh), **coco_summary(ev), parse_failure_rate=status.count("failed") / max(len(preds), 1),
+    return dict(**box_stats(gts, dets, thresh), **coco_summary(ev), **constant_score_map(samples, dets, classes), parse_failure_rate=status.count("failed") / max(len(preds), 1),
                 repaired_rate=status.count("repaired") / max(len(preds), 1), **duplicate_stats(preds, dup_thresh),
                 images=len(samples), per_class=per_class_metrics(ev, *(Counter(d.label for ds in ls for d in not_crowd(ds)) for ls in (gts, dets))))
 
