@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_inference.ipynb #e38d0bf5
 from __future__ import annotations
-import json, math
+import bisect, json, math
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -32,14 +32,27 @@ class Prediction:
     notes: list # what the parser repaired
 
 # %% ../nbs/03_inference.ipynb #e0d6c866
-def _token_offsets(tokenizer, ids:list)->list:
-    "End character offset of each token in the decoded text of `ids`."
+def _prefix_offsets(tokenizer, ids:list)->list:
+    "End character offset of each token in the decoded text of `ids`, by decoding every prefix (quadratic: the reference)."
     return [len(tokenizer.decode(ids[:k+1], skip_special_tokens=False)) for k in range(len(ids))]
+
+def _token_offsets(tokenizer, # a Hugging Face tokenizer
+                   ids:list, # generated token ids
+                   window:int=16, # most tokens one decode call spans while a character is incomplete
+                  )->list: # end character offset of each token in `tokenizer.decode(ids)`
+    "End character offset of each token in the decoded text of `ids`, in time linear in `len(ids)`."
+    offsets, done, cut = [], 0, 0
+    for k in range(len(ids)):
+        piece = tokenizer.decode(ids[cut:k+1], skip_special_tokens=False) # the text since the last whole character
+        offsets.append(done + len(piece))
+        if not piece.endswith("\ufffd") or k+1-cut >= window: done, cut = done + len(piece), k+1
+    if offsets and offsets[-1] != len(tokenizer.decode(ids, skip_special_tokens=False)): return _prefix_offsets(tokenizer, ids)
+    return offsets
 
 def span_score(logprobs:list, offsets:list, span:tuple)->float:
     "Geometric mean probability of the tokens whose text overlaps `span` (start, end)."
-    starts = [0] + offsets[:-1]
-    lp = [l for l, s, e in zip(logprobs, starts, offsets) if s < span[1] and e > span[0]]
+    lo, hi = bisect.bisect_right(offsets, span[0]), min(len(offsets), bisect.bisect_left(offsets, span[1]) + 1) # offsets only grow
+    lp = [logprobs[i] for i in range(lo, hi) if (offsets[i-1] if i else 0) < span[1] and offsets[i] > span[0]]
     return float(math.exp(sum(lp)/len(lp))) if lp else 0.0
 
 # %% ../nbs/03_inference.ipynb #60083311
