@@ -19,8 +19,8 @@ from .task import *
 from .collators import *
 
 # %% auto #0
-__all__ = ['Prediction', 'span_score', 'greedy_config', 'predict', 'shard', 'distributed_predict', 'prediction_record',
-           'save_predictions']
+__all__ = ['Prediction', 'span_score', 'greedy_config', 'predict', 'synced_generation', 'shard', 'distributed_predict',
+           'prediction_record', 'save_predictions']
 
 # %% ../nbs/03_inference.ipynb #4f5d2908
 @dataclass
@@ -98,12 +98,20 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
     for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
         chunk = samples[i:i+batch_size]
         batch = {k: v.to(model.device) for k, v in coll([to_example(s, task, answer=False) for s in chunk]).items()}
-        gen = model.generate(**batch, generation_config=gen_cfg)
+        gen = model.generate(**batch, generation_config=gen_cfg, synced_gpus=synced_generation(model)) # sharded: every process steps together
         new = gen.sequences[:, batch["input_ids"].shape[1]:]
         lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
         out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), task.dialect, s.size) for j, s in enumerate(chunk)]
     model.train(was_training)
     return out
+
+# %% ../nbs/03_inference.ipynb #a16f0e31
+def synced_generation(model)->bool:
+    "True if `model`'s weights are split across processes (FSDP 1 or 2, DeepSpeed ZeRO-3): every process must run every step of `generate`."
+    from torch.distributed.fsdp import FSDPModule, FullyShardedDataParallel
+    from transformers.integrations.deepspeed import is_deepspeed_zero3_enabled
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized() and torch.distributed.get_world_size() > 1): return False
+    return is_deepspeed_zero3_enabled() or any(isinstance(m, (FSDPModule, FullyShardedDataParallel)) for m in model.modules())
 
 # %% ../nbs/03_inference.ipynb #de351d5d
 def shard(n:int, # number of items
