@@ -124,21 +124,28 @@ def _orphans(coco:COCO, report:Report, where:str):
         if a.get("image_id") not in coco.imgs: report.drop(where, "annotation for unknown image", f"image_id {a.get('image_id')}")
 
 # %% ../nbs/01c_coco.ipynb #d202dc69
-@delegates(validate, but=["report", "mode"])
+def _coco_samples(coco:COCO, img_dir:Path, names:dict, crowd:str, report:Report):
+    "Each usable image's `Sample`, one at a time; an image's annotations are released once read."
+    for im in _unique_images(coco, img_dir, report):
+        where = str(Path(img_dir)/im["file_name"])
+        dets = _coco_objects(coco, im, names, crowd, report, where)
+        coco.imgToAnns.pop(im["id"], None) # the annotation dicts are now only in `dets`
+        yield Sample(Path(img_dir)/im["file_name"], (im.get("width"), im.get("height")), dets, im["file_name"])
+
+@delegates(validate, but=["report", "mode", "decode"])
 def load_coco(ann_file:Path, # COCO JSON file
               img_dir:Path, # folder the images' `file_name`s are relative to
               crowd:str="ignore", # 'ignore' keeps crowd annotations as regions to ignore, 'skip' leaves them out, 'keep' makes them boxes
               mode:str="strict", # 'strict' or 'lenient'
+              decode:bool=False, # also decode every image (finds truncated files; slow on big sets); by default headers only
               **kwargs)->tuple: # (samples, `Report`)
     "Samples from a COCO JSON file and its image folder, validated."
     if crowd not in ("ignore", "skip", "keep"): raise ValueError(f"crowd must be 'ignore', 'skip' or 'keep', got {crowd!r}")
     report, coco = new_report(mode), _read_coco(ann_file)
     names = {c["id"]: c["name"] for c in coco.dataset.get("categories", [])}
     _orphans(coco, report, str(ann_file))
-    samples = [Sample(Path(img_dir)/im["file_name"], (im.get("width"), im.get("height")),
-                      _coco_objects(coco, im, names, crowd, report, str(Path(img_dir)/im["file_name"])), im["file_name"])
-               for im in _unique_images(coco, img_dir, report)]
-    return validate(samples, report=report, **kwargs)
+    coco.anns, coco.catToImgs, coco.dataset["annotations"] = {}, {}, [] # the index by image is all that is read from here on
+    return validate(_coco_samples(coco, img_dir, names, crowd, report), report=report, decode=decode, **kwargs) # one list: validate's
 
 # %% ../nbs/01c_coco.ipynb #df063c96
 def _coco_index(data:dict)->COCO:

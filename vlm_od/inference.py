@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_inference.ipynb #e38d0bf5
 from __future__ import annotations
-import json, math
+import bisect, json, math
 from dataclasses import dataclass
 from pathlib import Path
 import torch
@@ -19,8 +19,8 @@ from .task import *
 from .collators import *
 
 # %% auto #0
-__all__ = ['Prediction', 'span_score', 'greedy_config', 'predict', 'shard', 'distributed_predict', 'prediction_record',
-           'save_predictions']
+__all__ = ['Prediction', 'span_score', 'greedy_config', 'predict', 'synced_generation', 'shard', 'distributed_predict',
+           'prediction_record', 'save_predictions']
 
 # %% ../nbs/03_inference.ipynb #4f5d2908
 @dataclass
@@ -32,14 +32,27 @@ class Prediction:
     notes: list # what the parser repaired
 
 # %% ../nbs/03_inference.ipynb #e0d6c866
-def _token_offsets(tokenizer, ids:list)->list:
-    "End character offset of each token in the decoded text of `ids`."
+def _prefix_offsets(tokenizer, ids:list)->list:
+    "End character offset of each token in the decoded text of `ids`, by decoding every prefix (quadratic: the reference)."
     return [len(tokenizer.decode(ids[:k+1], skip_special_tokens=False)) for k in range(len(ids))]
+
+def _token_offsets(tokenizer, # a Hugging Face tokenizer
+                   ids:list, # generated token ids
+                   window:int=16, # most tokens one decode call spans while a character is incomplete
+                  )->list: # end character offset of each token in `tokenizer.decode(ids)`
+    "End character offset of each token in the decoded text of `ids`, in time linear in `len(ids)`."
+    offsets, done, cut = [], 0, 0
+    for k in range(len(ids)):
+        piece = tokenizer.decode(ids[cut:k+1], skip_special_tokens=False) # the text since the last whole character
+        offsets.append(done + len(piece))
+        if not piece.endswith("\ufffd") or k+1-cut >= window: done, cut = done + len(piece), k+1
+    if offsets and offsets[-1] != len(tokenizer.decode(ids, skip_special_tokens=False)): return _prefix_offsets(tokenizer, ids)
+    return offsets
 
 def span_score(logprobs:list, offsets:list, span:tuple)->float:
     "Geometric mean probability of the tokens whose text overlaps `span` (start, end)."
-    starts = [0] + offsets[:-1]
-    lp = [l for l, s, e in zip(logprobs, starts, offsets) if s < span[1] and e > span[0]]
+    lo, hi = bisect.bisect_right(offsets, span[0]), min(len(offsets), bisect.bisect_left(offsets, span[1]) + 1) # offsets only grow
+    lp = [logprobs[i] for i in range(lo, hi) if (offsets[i-1] if i else 0) < span[1] and offsets[i] > span[0]]
     return float(math.exp(sum(lp)/len(lp))) if lp else 0.0
 
 # %% ../nbs/03_inference.ipynb #60083311
@@ -85,12 +98,20 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
     for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
         chunk = samples[i:i+batch_size]
         batch = {k: v.to(model.device) for k, v in coll([to_example(s, task, answer=False) for s in chunk]).items()}
-        gen = model.generate(**batch, generation_config=gen_cfg)
+        gen = model.generate(**batch, generation_config=gen_cfg, synced_gpus=synced_generation(model)) # sharded: every process steps together
         new = gen.sequences[:, batch["input_ids"].shape[1]:]
         lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
         out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), task.dialect, s.size) for j, s in enumerate(chunk)]
     model.train(was_training)
     return out
+
+# %% ../nbs/03_inference.ipynb #a16f0e31
+def synced_generation(model)->bool:
+    "True if `model`'s weights are split across processes (FSDP 1 or 2, DeepSpeed ZeRO-3): every process must run every step of `generate`."
+    from torch.distributed.fsdp import FSDPModule, FullyShardedDataParallel
+    from transformers.integrations.deepspeed import is_deepspeed_zero3_enabled
+    if not (torch.distributed.is_available() and torch.distributed.is_initialized() and torch.distributed.get_world_size() > 1): return False
+    return is_deepspeed_zero3_enabled() or any(isinstance(m, (FSDPModule, FullyShardedDataParallel)) for m in model.modules())
 
 # %% ../nbs/03_inference.ipynb #de351d5d
 def shard(n:int, # number of items

@@ -223,16 +223,21 @@ def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
     return validate(samples, report=report, **kwargs)
 
 # %% ../nbs/01d_loaders.ipynb #e21fefda
+def _hf_rows(samples:Sequence[Sample], classes:list):
+    "One row of `to_hf`'s schema per sample, each image loaded only when its row is written."
+    index = {c: i for i, c in enumerate(classes)}
+    for s in samples:
+        yield {"image": load_image(s), "width": s.size[0], "height": s.size[1],
+               "objects": {"bbox": [xywh(d) for d in s.objects], "category": [index[d.label] for d in s.objects]}}
+
 def to_hf(samples:Sequence[Sample], classes:Sequence[str]=None)->datasets.Dataset:
     "A Hugging Face dataset in the common detection schema (images, `ClassLabel` categories, COCO x, y, w, h)."
     classes = list(classes or _labels(samples))
     feats = datasets.Features({"image": datasets.Image(), "width": datasets.Value("int32"), "height": datasets.Value("int32"),
                                "objects": {"bbox": datasets.List(datasets.List(datasets.Value("float32"), length=4)),
                                            "category": datasets.List(datasets.ClassLabel(names=classes))}})
-    rows = [{"image": load_image(s), "width": s.size[0], "height": s.size[1],
-             "objects": {"bbox": [xywh(d) for d in s.objects],
-                         "category": [classes.index(d.label) for d in s.objects]}} for s in samples]
-    return datasets.Dataset.from_list(rows, features=feats)
+    # streamed to an Arrow file in datasets' cache, a batch of rows at a time; a fresh fingerprint, as hashing the samples would cost more than writing them
+    return datasets.Dataset.from_generator(_hf_rows, features=feats, gen_kwargs=dict(samples=samples, classes=tuple(classes)), fingerprint=datasets.fingerprint.generate_random_fingerprint())
 
 # %% ../nbs/01d_loaders.ipynb #cb63faaf
 def image_files(src, # a folder (searched recursively), an image file, or a list of them

@@ -164,18 +164,27 @@ def trainable_summary(model)->pd.DataFrame:
     df.loc["total"] = df.sum()
     return df.assign(**{"% trainable": (100*df.trainable/df.total).round(2)})
 
+# %% ../nbs/06_training.ipynb #a16f0e10
+import pickle
+import dill
+
 # %% ../nbs/06_training.ipynb #347bd4b4
+def _record(sample:Sample)->bytes:
+    "A sample as bytes for an Arrow column: pickle, or dill for what pickle refuses (a lambda image); `dill.loads` reads both."
+    try: return pickle.dumps(sample, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError): return dill.dumps(sample)
+
 def detection_dataset(samples:list, # `Sample`s
                       task:Task|Dialect, # what to train: the answer format and the instruction (a `Dialect` alone: the default prompt)
                       load_images:bool=False, # PIL images instead of `Sample` references (for TRL's collator)
                       processor=None, # given, a `length` column (`token_lengths`) for `train_sampling_strategy="group_by_length"`
                      )->datasets.Dataset:
     "A `datasets.Dataset` of TRL examples (`messages`, `images`, `sample`) built lazily from `samples`."
-    def _examples(batch):
-        exs = [to_example(samples[i], task) for i in batch["idx"]]
+    def _examples(batch): # holds no samples: `datasets` fingerprints a transform by pickling it, so it must stay small
+        exs = [to_example(dill.loads(r), task) for r in batch["record"]]
         if load_images: exs = [dict(e, images=[load_image(s) for s in e["images"]]) for e in exs]
         return {k: [e[k] for e in exs] for k in ("messages", "images", "sample")} | ({"length": batch["length"]} if "length" in batch else {})
-    cols = dict(idx=list(range(len(samples))))
+    cols = dict(record=[_record(s) for s in samples]) # the samples live in Arrow memory, not in the transform
     if processor is not None: cols["length"] = token_lengths(samples, task, processor)
     return datasets.Dataset.from_dict(cols).with_transform(_examples)
 
