@@ -23,8 +23,8 @@ from .validation import *
 from .coco import *
 
 # %% auto #0
-__all__ = ['IMG_EXTS', 'FORMATS', 'write_voc', 'write_yolo', 'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf',
-           'to_hf', 'image_files', 'load_images', 'load_samples']
+__all__ = ['IMG_EXTS', 'PIL_EXTS', 'FORMATS', 'write_voc', 'write_yolo', 'count_unlisted', 'load_voc', 'read_classes',
+           'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files', 'load_images', 'load_samples']
 
 # %% ../nbs/01d_loaders.ipynb #c604a16b
 def _labels(samples:Sequence[Sample])->list: return sorted({d.label for s in samples for d in s.objects})
@@ -72,6 +72,17 @@ def _find_image(img_dir:Path, name:str)->Path:
     "`img_dir/name`, or a file with that stem and an image extension when `name` has none."
     if Path(name).suffix: return img_dir/name
     return next((img_dir/f"{name}{e}" for e in IMG_EXTS if (img_dir/f"{name}{e}").exists()), img_dir/name)
+
+# %% ../nbs/01d_loaders.ipynb #748c7541
+PIL_EXTS = tuple(sorted(e for e, f in Image.registered_extensions().items() if f in Image.OPEN)) # every extension PIL can open
+
+def count_unlisted(files, # files of a folder scan
+                   report:Report, # where each is counted
+                  ):
+    "Count each file PIL could open but whose extension is not in `IMG_EXTS` as a skipped image (in both modes): a folder scan leaves nothing out unsaid."
+    for f in map(Path, files):
+        ext = f.suffix.lower()
+        if ext not in IMG_EXTS and ext in PIL_EXTS: report.add(SKIPPED, f"image type {ext} not taken (not in IMG_EXTS)", str(f), fatal=False)
 
 # %% ../nbs/01d_loaders.ipynb #c69715b2
 def _voc_object(o:ET.Element, one_based:bool)->Detection:
@@ -160,7 +171,7 @@ def load_yolo(img_dir:Path, # folder of images
     img_dir, report, names = Path(img_dir), new_report(mode), read_classes(classes)
     label_dir = Path(label_dir) if label_dir else _label_dir(img_dir)
     images = [p for p in sorted(img_dir.iterdir()) if p.suffix.lower() in IMG_EXTS] # a.jpg and a.png both read a.txt
-    _yolo_orphans(label_dir, {p.stem for p in images}, report)
+    count_unlisted(sorted(img_dir.iterdir()), report); _yolo_orphans(label_dir, {p.stem for p in images}, report)
     return validate([_yolo_sample(p, label_dir/f"{p.stem}.txt", names, report, kwargs.get("exif", "upright")) for p in images],
                     report=report, **kwargs)
 
@@ -236,13 +247,15 @@ def to_hf(samples:Sequence[Sample], classes:Sequence[str]=None)->datasets.Datase
 
 # %% ../nbs/01d_loaders.ipynb #cb63faaf
 def image_files(src, # a folder (searched recursively), an image file, or a list of them
+                report:Report=None, # where files of other types PIL reads (`.gif`...) are counted as skipped
                )->list: # `Path`s: files as given, folders expanded to their image files in sorted order
     "The image files that `src` names; a folder without any raises, naming it."
     out = []
     for p in map(Path, [src] if isinstance(src, (str, Path)) else src):
         if not p.is_dir(): out.append(p); continue
-        found = sorted(f for f in p.rglob("*") if f.suffix.lower() in IMG_EXTS and f.is_file()
-                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        if report is not None: count_unlisted(files, report)
+        found = [f for f in files if f.suffix.lower() in IMG_EXTS]
         if not found: raise DataError(f"{p}: no image files ({' '.join(IMG_EXTS)})")
         out += found
     return out
@@ -253,7 +266,7 @@ def load_images(src, # a folder (searched recursively), an image file, or a list
                )->tuple: # (`Sample`s without objects, ids their paths; `Report`)
     "Samples to predict on: each image checked and sized (upright) from its file."
     report, out = new_report(mode), []
-    for p in image_files(src):
+    for p in image_files(src, report):
         if (s := check_image(Sample(p, None, [], str(p)), report, decode)) is not None: out.append(s)
     report.images = len(out)
     return out, report

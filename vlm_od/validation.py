@@ -16,8 +16,8 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'EDGE_TOL', 'DataError', 'Report', 'new_report', 'image_info',
-           'check_image', 'floats_or_nan', 'check_box', 'validate']
+__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'MAX_ASPECT', 'EDGE_TOL', 'DataError', 'Report', 'new_report',
+           'image_info', 'model_refuses', 'check_image', 'floats_or_nan', 'check_box', 'validate']
 
 # %% ../nbs/01b_validation.ipynb #ffffb790
 class DataError(ValueError):
@@ -108,7 +108,13 @@ def new_report(mode:str)->Report:
     return Report(strict=mode == "strict")
 
 # %% ../nbs/01b_validation.ipynb #dbbd30d6
-ImageInfo = namedtuple("ImageInfo", "size stored mode orientation") # upright size, stored size, PIL mode, EXIF tag
+ImageInfo = namedtuple("ImageInfo", "size stored mode orientation raw_orientation", defaults=(None,)) # upright size, stored size, PIL mode, EXIF orientation applied, tag as stored
+
+def _orientation(img:Image.Image)->tuple:
+    "(orientation to apply, tag as stored): a tag outside 1..8 (a camera's 65537) is upright, as PIL and image viewers take it."
+    try: raw = orientation(img)
+    except (TypeError, ValueError): raw = img.getexif().get(ORIENTATION)
+    return (raw if raw in range(1, 9) else 1), raw
 
 def image_info(src, # a path, PIL image or zero-argument callable
                decode:bool=True, # decode the pixels (finds truncated files) or read the header only
@@ -118,10 +124,19 @@ def image_info(src, # a path, PIL image or zero-argument callable
     img = open_image(src)
     try:
         if decode: img.load()
-        o = orientation(img)
-        return ImageInfo(upright_size(img.size, o), img.size, img.mode, o)
+        o, raw = _orientation(img)
+        return ImageInfo(upright_size(img.size, o), img.size, img.mode, o, raw)
     finally:
         if not isinstance(src, Image.Image): img.close()
+
+# %% ../nbs/01b_validation.ipynb #40d97c5d
+MAX_ASPECT = 200 # longest over shortest side: transformers' `smart_resize` (and qwen-vl-utils') refuse more
+
+def model_refuses(size:tuple)->str:
+    "Why a Qwen VL processor cannot take an image of `size` (width, height), or '' when it can."
+    w, h = size
+    if min(w, h) < 1: return "empty image (a side of 0 pixels)"
+    return f"aspect ratio over {MAX_ASPECT} (the processor's smart_resize refuses it)" if max(w, h)/min(w, h) > MAX_ASPECT else ""
 
 # %% ../nbs/01b_validation.ipynb #46555291
 def _where(s:Sample)->str: return str(s.image) if isinstance(s.image, (str, Path)) else s.id or repr(s.image)
@@ -170,6 +185,8 @@ def check_image(sample:Sample, # the record to check
     except Exception as e: return report.skip(where, "corrupt or truncated image", str(e), n)
     if info.mode != "RGB": report.note(where, f"{info.mode} converted to RGB")
     if info.orientation != 1: report.note(where, f"EXIF orientation {info.orientation} applied")
+    if info.raw_orientation not in (None, info.orientation): report.note(where, "EXIF orientation outside 1..8 (taken as upright, as PIL does)")
+    if (why := model_refuses(info.size)): return report.skip(where, why, f"{info.size[0]}x{info.size[1]}", n)
     return _fit_size(sample, info, report, exif)
 
 # %% ../nbs/01b_validation.ipynb #afc16b52
