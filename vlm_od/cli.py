@@ -27,10 +27,10 @@ import matplotlib.pyplot as plt
 
 # %% auto #0
 __all__ = ['MAX_NEW_TOKENS', 'BATCH_SIZE', 'VAL_SEED_OFFSET', 'TRAIN_SEED', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE',
-           'TRAIN_EXAMPLE', 'LOCK_FILE', 'format_metrics', 'exit_on_bad_input', 'eval_files_cli', 'DetectionArguments',
-           'train_parser', 'yaml_value', 'train_help', 'train_val', 'claim_output_dir', 'save_run_config',
-           'run_training', 'train_cli', 'eval_parser', 'eval_from_args', 'eval_cli', 'predict_parser',
-           'predict_from_args', 'predict_cli']
+           'TRAIN_EXAMPLE', 'LOCK_FILE', 'format_metrics', 'exit_on_bad_input', 'eval_files_cli', 'parse_cli',
+           'DetectionArguments', 'train_parser', 'yaml_value', 'train_help', 'train_val', 'claim_output_dir',
+           'save_run_config', 'run_training', 'train_cli', 'eval_parser', 'eval_from_args', 'eval_cli',
+           'predict_parser', 'predict_from_args', 'predict_cli']
 
 # %% ../nbs/08_cli.ipynb #1169c3ac
 import errno, itertools, os, shutil, yaml
@@ -56,18 +56,56 @@ def exit_on_bad_input(prog:str, fn, *args):
 
 def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
                   ):
-    "`vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]`: COCO metrics of saved files, printed and saved."
+    "`vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]`: COCO metrics of saved files, printed and saved."
     p = argparse.ArgumentParser(prog="vlm_od_eval", description="Score a COCO results file against COCO ground truth "
                                 "with pycocotools (no model needed): mAP@50:95, @50, @75, AR, and AP per class.",
-                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --out metrics.json "
+                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --metrics metrics.json "
                                 "(the files `EvalResult.save` writes)")
     p.add_argument("--gt", required=True, metavar="GT.json", help="COCO ground truth (images, annotations, categories)")
     p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
-    p.add_argument("--out", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
-    a = p.parse_args(argv)
-    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.out)
+    p.add_argument("--metrics", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
+    _alias(p, "out", "metrics"); _config_arg(p)
+    a = exit_on_bad_input("vlm_od_eval", parse_cli, p, argv)
+    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.metrics)
     print(format_metrics(m))
-    if a.out: print(f"\nmetrics written to {a.out}")
+    if a.metrics: print(f"\nmetrics written to {a.metrics}")
+
+# %% ../nbs/08_cli.ipynb #f4653b5c
+def _alias(p:argparse.ArgumentParser, old:str, new:str):
+    "Keep `--old` working as a deprecated alias of `--new`."
+    p.add_argument(f"--{old}", dest=f"old_{old}", metavar=new.upper(), help=f"deprecated: use --{new}")
+    p.set_defaults(aliases={**(p.get_default("aliases") or {}), old: new})
+
+def _resolve_aliases(a:argparse.Namespace, prog:str)->argparse.Namespace:
+    "Move the values of deprecated flags to their new names, with a warning on stderr."
+    for old, new in (getattr(a, "aliases", None) or {}).items():
+        if (v := getattr(a, f"old_{old}", None)) is not None:
+            print(f"{prog}: warning: --{old} is deprecated, use --{new}", file=sys.stderr)
+            setattr(a, new, v)
+    return a
+
+def _config_arg(p:argparse.ArgumentParser):
+    p.add_argument("--config", metavar="YAML", help="read options from a YAML file whose keys are the flag names (flags win)")
+
+# %% ../nbs/08_cli.ipynb #4abe4c74
+def _read_config(path)->dict:
+    "The options of a `--config` YAML file: a mapping of flag names to values; a clear error naming the file otherwise."
+    try: conf = yaml.safe_load(Path(path).read_text())
+    except OSError as e: raise OSError(f"--config {path}: {e.strerror or e}") from None
+    if not isinstance(conf, dict): raise ValueError(f"--config {path}: needs a mapping of option names to values, got {type(conf).__name__}")
+    return conf
+
+def parse_cli(p:argparse.ArgumentParser, # a command's parser, with `--config`
+              argv:list, # its arguments
+             )->argparse.Namespace:
+    "Parse `argv` on top of the `--config` file's values (checked as flags are, unknown keys refused), deprecated flags moved to their new names."
+    pre = argparse.ArgumentParser(add_help=False); pre.add_argument("--config")
+    path = pre.parse_known_args(argv)[0].config
+    for k, v in (_read_config(path) if path else {}).items():
+        a = next((a for a in p._actions if a.dest == k), None)
+        if a is None or k in ("config", "help"): raise ValueError(f"--config {path}: unknown option {k!r}")
+        a.required = False; p.set_defaults(**{k: yaml_value(p, k, v)})
+    return _resolve_aliases(p.parse_args(argv), p.prog)
 
 # %% ../nbs/08_cli.ipynb #4fb6b5d6
 def _arg(default, help:str, choices:tuple=None):
@@ -379,11 +417,17 @@ def _model_parser(prog:str, description:str, example:str)->argparse.ArgumentPars
     p.add_argument("--model", required=True, help="a vlm_od_train output (final/), an adapter folder, or a checkpoint")
     return p
 
+def _positive(v:str)->int:
+    "An argparse type: a whole number of at least 1."
+    if not re.fullmatch(r"\s*\d+\s*", str(v)) or int(v) < 1: raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {v!r}")
+    return int(v)
+
 def _inference_args(p:argparse.ArgumentParser):
     "The options of `vlm_od_eval` and `vlm_od_predict` that say how the model is loaded and asked."
     p.add_argument("--prompt", help=f"the instruction (default: the one vlm_od_train saved with the model, else {DETECT_PROMPT!r})")
-    p.add_argument("--batch_size", type=int, default=8, help="images per generate call (default: %(default)s)")
-    p.add_argument("--max_new_tokens", type=int, default=256, help="longest answer (default: %(default)s)")
+    p.add_argument("--batch_size", type=_positive, default=BATCH_SIZE, help="images per generate call (default: %(default)s)")
+    p.add_argument("--max_new_tokens", type=_positive, default=MAX_NEW_TOKENS, help="longest answer (default: %(default)s)")
+    _config_arg(p)
     p.add_argument("--dtype", default="auto", choices=("auto", "bfloat16", "float16", "float32"), help="auto: bf16 on a GPU that supports it, else float32")
     p.add_argument("--attn_implementation", default="auto", help="auto: flash_attention_2 where it works, else sdpa")
     p.add_argument("--load_in_4bit", action="store_true", help="load the base in 4-bit (CUDA and bitsandbytes)")
@@ -392,21 +436,22 @@ def eval_parser()->argparse.ArgumentParser:
     "The argument parser of `vlm_od_eval`'s model mode."
     p = _model_parser("vlm_od_eval",
         "Evaluate a fine-tuned model (or adapter, or any Qwen VL checkpoint) on a detection dataset: mean IoU, COCO mAP "
-        "and parse failures.\nTo score prediction files instead: vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]",
-        "vlm_od_eval --model vlm_od_output/final --data_format coco --data val.json --images val/ --out metrics.json")
-    p.add_argument("--data_format", default="synthetic", choices=FORMATS, help="dataset format (default: %(default)s)")
+        "and parse failures.\nTo score prediction files instead: vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]",
+        "vlm_od_eval --model vlm_od_output/final --data_format coco --data val.json --images val/ --metrics metrics.json")
+    p.add_argument("--data_format", choices=FORMATS, help="dataset format; required with --data (default without --data: synthetic, the training run's validation shapes)")
     p.add_argument("--data", help="COCO json, VOC annotation folder, YOLO image folder or saved HF dataset")
     p.add_argument("--images", help="image folder (COCO: required; VOC: default next to the annotations)")
     p.add_argument("--classes", help="YOLO class names file (default: classes.txt or data.yaml next to the images)")
     p.add_argument("--data_mode", default="strict", choices=("strict", "lenient"), help="stop at bad data, or skip and count it")
-    p.add_argument("--max_images", type=int, help="evaluate the first N images only")
+    p.add_argument("--max_images", type=_positive, help="evaluate the first N images only (N >= 1)")
     p.add_argument("--synthetic_n", type=int, default=32, help="synthetic shapes: images (default: %(default)s, as vlm_od_train's --synthetic_val)")
     p.add_argument("--image_size", type=int, default=224, help="synthetic shapes: side in pixels (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=42 + 10_000, help="synthetic shapes: seed (default: %(default)s: vlm_od_train validates on "
-                   "its --seed + 10000, and its --seed is 42 by default)")
+    p.add_argument("--seed", type=int, default=TRAIN_SEED + VAL_SEED_OFFSET, help=f"synthetic shapes: seed (default: %(default)s: vlm_od_train validates on "
+                   f"its --seed + {VAL_SEED_OFFSET}, and its --seed is {TRAIN_SEED} by default)")
     _inference_args(p)
-    p.add_argument("--out", help="write the metrics here (JSON)")
-    p.add_argument("--predictions", help="write each answer and its boxes here (JSON lines)")
+    p.add_argument("--metrics", metavar="METRICS.json", help="write the metrics here (JSON)")
+    p.add_argument("--detections", metavar="DETECTIONS.jsonl", help="write each answer and its boxes here (JSON lines, as vlm_od_predict)")
+    _alias(p, "out", "metrics"); _alias(p, "predictions", "detections")
     return p
 
 # %% ../nbs/08_cli.ipynb #c497bc72
@@ -431,12 +476,15 @@ def _end_processes():
 
 def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
-    samples = load_samples(a.data_format, a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed)[:a.max_images]
+    a = _resolve_aliases(a, "vlm_od_eval")
+    if a.data and not a.data_format: raise ValueError(f"--data {a.data} needs --data_format ({', '.join(f for f in FORMATS if f != 'synthetic')})")
+    samples = load_samples(a.data_format or "synthetic", a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed)[:a.max_images]
+    if not samples: raise ValueError(f"no images to evaluate in {a.data}: nothing to measure")
     state, task, preds = _predict_args(a, samples)
     metrics = dict(detection_metrics(asked_targets(samples, task.prompt), preds), model=str(a.model), task=task.to_dict())
     if state.is_main_process:
-        if a.out: save_metrics(metrics, a.out)
-        if a.predictions: save_predictions(samples, preds, a.predictions)
+        if a.metrics: save_metrics(metrics, a.metrics)
+        if a.detections: save_predictions(samples, preds, a.detections)
         print("\n".join(f"{k:<20}{v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
     return metrics
 
@@ -444,7 +492,7 @@ def eval_cli(argv:list=None):
     "The `vlm_od_eval` console script: a model on a dataset (`eval_from_args`), or (with `--gt`) prediction files."
     argv = sys.argv[1:] if argv is None else list(argv)
     if any(a.split("=")[0] == "--gt" for a in argv): return eval_files_cli(argv)
-    exit_on_bad_input("vlm_od_eval", eval_from_args, eval_parser().parse_args(argv))
+    exit_on_bad_input("vlm_od_eval", lambda: eval_from_args(parse_cli(eval_parser(), argv)))
     _end_processes()
 
 # %% ../nbs/08_cli.ipynb #bba01f58
@@ -453,9 +501,10 @@ def predict_parser()->argparse.ArgumentParser:
     p = _model_parser("vlm_od_predict",
         "Detect objects in images with a fine-tuned model (or adapter, or any Qwen VL checkpoint). Writes one JSON line per image:\n"
         "its file and size, the answer, its parse status, and the boxes (x1, y1, x2, y2 in the image's pixels) with label and score.",
-        "vlm_od_predict --model vlm_od_output/final --images photos/ --out detections.jsonl --pictures drawn/")
+        "vlm_od_predict --model vlm_od_output/final --images photos/ --detections detections.jsonl --pictures drawn/")
     p.add_argument("--images", required=True, nargs="+", help="image files and folders (searched recursively)")
-    p.add_argument("--out", default="detections.jsonl", help="the JSON lines file to write (default: %(default)s)")
+    p.add_argument("--detections", default="detections.jsonl", metavar="DETECTIONS.jsonl", help="the JSON lines file to write (default: %(default)s)")
+    _alias(p, "out", "detections")
     p.add_argument("--pictures", help="also draw each image with its boxes into this folder (PNG)")
     p.add_argument("--min_score", type=float, default=0.0, help="leave out boxes scored below this; a box's score is the "
                    "geometric mean probability of its tokens (default: %(default)s, keep all)")
@@ -477,20 +526,22 @@ def _save_pictures(samples:list, preds:list, folder)->list:
 
 def predict_from_args(a:argparse.Namespace)->tuple:
     "Detect as `vlm_od_predict` does: write the records (and pictures) on the main process; return (samples, predictions)."
+    a = _resolve_aliases(a, "vlm_od_predict")
     samples, report = load_images(a.images, a.data_mode) # before the model: a bad file fails fast
     state, _, preds = _predict_args(a, samples)
     preds, low = _confident(preds, a.min_score)
     if state.is_main_process:
-        save_predictions(samples, preds, a.out)
+        save_predictions(samples, preds, a.detections)
         if a.pictures: _save_pictures(samples, preds, a.pictures)
         failed = sum(p.status == "failed" for p in preds)
         if report.seen_images > report.images: print(report) # which files were skipped, and why
         print(f"{report.images} of {report.seen_images} images kept; {sum(len(p.detections) for p in preds)} boxes"
               + (f" ({low} under --min_score {a.min_score} left out)" if low else "")
-              + f"; answers that did not parse: {failed} -> {a.out}" + (f", pictures in {a.pictures}" if a.pictures else ""))
+              + f"; answers that did not parse: {failed} -> {a.detections}" + (f", pictures in {a.pictures}" if a.pictures else ""))
     return samples, preds
 
 def predict_cli(argv:list=None):
     "The `vlm_od_predict` console script (`predict_from_args`)."
-    exit_on_bad_input("vlm_od_predict", predict_from_args, predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    exit_on_bad_input("vlm_od_predict", lambda: predict_from_args(parse_cli(predict_parser(), argv)))
     _end_processes()

@@ -328,6 +328,7 @@ def load_samples(fmt:str, # one of `FORMATS`
                  classes:str=None, # YOLO class names file (default: classes.txt or data.yaml next to the images)
                  mode:str="strict", # 'strict' stops at the first bad image or box, 'lenient' skips and counts
                  n:int=64, size:int=224, seed:int=0, # synthetic shapes: how many, side in pixels, seed
+                 report_path=None, # also write the loader's report (every event, with its file) here as CSV
                 )->list: # `Sample`s
     "Samples from a dataset on disk in any supported format, validated, with the loader's report printed."
     if fmt not in FORMATS: raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
@@ -338,5 +339,6 @@ def load_samples(fmt:str, # one of `FORMATS`
     elif fmt == "voc": samples, report = load_voc(data, images, mode=mode)
     elif fmt == "yolo": samples, report = load_yolo(data, _yolo_classes(Path(data), classes), mode=mode)
     else: samples, report = load_hf(datasets.load_from_disk(data), mode=mode)
-    print(f"{fmt} {data}: {report.summary()}")
+    print(f"{fmt} {data}: {report!r}" if report.seen_images > report.images or report.seen_boxes > report.boxes else f"{fmt} {data}: {report.summary()}")
+    if report_path: print(f"report of what was skipped, dropped, repaired or converted: {report.save(report_path)}")
     return samples

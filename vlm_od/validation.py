@@ -35,6 +35,7 @@ class Report:
     images:int = 0 # images kept
     boxes:int = 0 # boxes kept
     lost_boxes:int = 0 # boxes of skipped images
+    events:list = field(default_factory=list) # every (action, reason, where, detail) counted, for `Report.save`
 
 # %% ../nbs/01b_validation.ipynb #f77dd6d3
 @patch
@@ -47,7 +48,7 @@ def add(self:Report, action:str, # SKIPPED, DROPPED, REPAIRED or NOTED
     "Count one event; in strict mode a skip, drop or repair raises `DataError` naming `where` and the reason."
     if self.strict and (action != NOTED if fatal is None else fatal):
         raise DataError(f"{where}: {reason}" + (f" ({detail})" if detail else ""))
-    self.counts[(action, reason)] += 1
+    self.counts[(action, reason)] += 1; self.events.append((action, reason, str(where), detail))
     ex = self.examples.setdefault((action, reason), [])
     if len(ex) < 3: ex.append(str(where))
 
@@ -107,6 +108,14 @@ def new_report(mode:str)->Report:
     "A `Report` for mode 'strict' or 'lenient'."
     if mode not in ("strict", "lenient"): raise ValueError(f"mode must be 'strict' or 'lenient', got {mode!r}")
     return Report(strict=mode == "strict")
+
+# %% ../nbs/01b_validation.ipynb #30e1990f
+@patch
+def save(self:Report, path)->Path:
+    "Write every event (action, reason, file or entry, detail) as CSV; the path."
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(self.events, columns=["action", "reason", "where", "detail"]).to_csv(path, index=False)
+    return Path(path)
 
 # %% ../nbs/01b_validation.ipynb #dbbd30d6
 ImageInfo = namedtuple("ImageInfo", "size stored mode orientation raw_orientation", defaults=(None,)) # upright size, stored size, PIL mode, EXIF orientation applied, tag as stored
