@@ -233,13 +233,14 @@ def _dialect(name:str, model, processor)->Dialect:
     if name == "auto": return dialect_for(model, processor)
     return Qwen25VLDialect(**resize_settings(processor)) if name == "qwen2_5_vl" else DIALECTS[name]()
 
-def train_val(d:DetectionArguments, seed:int=0)->tuple:
-    "Training and validation samples: both given, or validation held out of the training data."
+def train_val(d:DetectionArguments, seed:int=0, out:Path=None)->tuple:
+    "Training and validation samples: both given, or validation held out of the training data; the loaders' reports saved in `out`."
+    report = lambda part: Path(out)/f"data_report_{part}.csv" if out else None
     if d.data_format == "synthetic":
         return (load_samples("synthetic", n=d.synthetic_train, size=d.image_size, seed=seed),
                 load_samples("synthetic", n=d.synthetic_val, size=d.image_size, seed=seed + VAL_SEED_OFFSET))
-    train = load_samples(d.data_format, d.train_data, d.train_images, d.classes, d.data_mode)
-    if d.val_data: return train, load_samples(d.data_format, d.val_data, d.val_images, d.classes, d.data_mode)
+    train = load_samples(d.data_format, d.train_data, d.train_images, d.classes, d.data_mode, report_path=report("train"))
+    if d.val_data: return train, load_samples(d.data_format, d.val_data, d.val_images, d.classes, d.data_mode, report_path=report("val"))
     return split(train, d.val_fraction, seed)
 
 # %% ../nbs/08_cli.ipynb #2fef21f8
@@ -342,7 +343,7 @@ def _save_final(trainer, processor, task:Task, d:DetectionArguments, m:ModelConf
 
 def _data(d:DetectionArguments, args:SFTConfig)->tuple:
     "Training and validation samples, refused when there is nothing to train on or to evaluate that was asked for."
-    train, val = train_val(d, args.seed)
+    train, val = train_val(d, args.seed, args.output_dir)
     if not train: raise ValueError(f"no training images in {d.train_data or d.data_format}: nothing to train on (see the report above)")
     if not val and args.eval_strategy != "no": raise ValueError("the validation set is empty and --eval_strategy asks for evaluations: "
                                                                 "give --val_data, a larger --val_fraction (or --synthetic_val), or --eval_strategy no")
@@ -478,7 +479,8 @@ def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
     a = _resolve_aliases(a, "vlm_od_eval")
     if a.data and not a.data_format: raise ValueError(f"--data {a.data} needs --data_format ({', '.join(f for f in FORMATS if f != 'synthetic')})")
-    samples = load_samples(a.data_format or "synthetic", a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed)[:a.max_images]
+    samples = load_samples(a.data_format or "synthetic", a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed,
+                           report_path=Path(a.metrics).with_suffix(".data_report.csv") if a.metrics else None)[:a.max_images]
     if not samples: raise ValueError(f"no images to evaluate in {a.data}: nothing to measure")
     state, task, preds = _predict_args(a, samples)
     metrics = dict(detection_metrics(asked_targets(samples, task.prompt), preds), model=str(a.model), task=task.to_dict())
@@ -535,6 +537,7 @@ def predict_from_args(a:argparse.Namespace)->tuple:
         if a.pictures: _save_pictures(samples, preds, a.pictures)
         failed = sum(p.status == "failed" for p in preds)
         if report.seen_images > report.images: print(report) # which files were skipped, and why
+        if report.events: print(f"report of what was skipped or converted: {report.save(Path(a.detections).with_suffix('.data_report.csv'))}")
         print(f"{report.images} of {report.seen_images} images kept; {sum(len(p.detections) for p in preds)} boxes"
               + (f" ({low} under --min_score {a.min_score} left out)" if low else "")
               + f"; answers that did not parse: {failed} -> {a.detections}" + (f", pictures in {a.pictures}" if a.pictures else ""))
