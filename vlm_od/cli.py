@@ -24,13 +24,22 @@ from .evaluation import *
 from .demo import *
 from .rewards import RewardWeights
 from .grpo import *
-from .visualization import class_colours, save_sample
+from .visualization import class_colours, save_sample, plot_history
+import matplotlib.pyplot as plt
 
 # %% auto #0
-__all__ = ['HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE', 'TRAIN_EXAMPLE', 'format_metrics', 'exit_on_bad_input',
-           'eval_files_cli', 'DetectionArguments', 'train_parser', 'train_help', 'train_val', 'run_training',
-           'train_cli', 'GRPOArguments', 'grpo_parser', 'run_grpo', 'grpo_demo_cli', 'eval_parser', 'eval_from_args',
-           'eval_cli', 'predict_parser', 'predict_from_args', 'predict_cli']
+__all__ = ['MAX_NEW_TOKENS', 'BATCH_SIZE', 'VAL_SEED_OFFSET', 'TRAIN_SEED', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE',
+           'TRAIN_EXAMPLE', 'LOCK_FILE', 'format_metrics', 'exit_on_bad_input', 'eval_files_cli', 'parse_cli',
+           'DetectionArguments', 'train_parser', 'yaml_value', 'train_help', 'train_val', 'claim_output_dir',
+           'save_run_config', 'run_training', 'train_cli', 'GRPOArguments', 'grpo_parser', 'run_grpo', 'grpo_demo_cli',
+           'eval_parser', 'eval_from_args', 'eval_cli', 'predict_parser', 'predict_from_args', 'predict_cli']
+
+# %% ../nbs/08_cli.ipynb #1169c3ac
+import errno, itertools, os, shutil, yaml
+MAX_NEW_TOKENS = 256 # longest answer generated, in vlm_od_train's evaluation and in vlm_od_eval / vlm_od_predict
+BATCH_SIZE = 8 # images per generate call, idem
+VAL_SEED_OFFSET = 10_000 # vlm_od_train's synthetic validation images use --seed + this: vlm_od_eval's default seed finds them
+TRAIN_SEED = 42 # SFTConfig's default --seed
 
 # %% ../nbs/08_cli.ipynb #b8e75d6f
 def format_metrics(m:dict)->str:
@@ -45,22 +54,60 @@ def format_metrics(m:dict)->str:
 def exit_on_bad_input(prog:str, fn, *args):
     "Run `fn(*args)` for a console script: an unreadable file or bad data or arguments end it with `prog: error: ...` and status 1, not a traceback."
     try: return fn(*args)
-    except (OSError, ValueError) as e: sys.exit(f"{prog}: error: {e}")
+    except (OSError, ValueError, yaml.YAMLError) as e: sys.exit(f"{prog}: error: {e}")
 
 def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
                   ):
-    "`vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]`: COCO metrics of saved files, printed and saved."
+    "`vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]`: COCO metrics of saved files, printed and saved."
     p = argparse.ArgumentParser(prog="vlm_od_eval", description="Score a COCO results file against COCO ground truth "
                                 "with pycocotools (no model needed): mAP@50:95, @50, @75, AR, and AP per class.",
-                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --out metrics.json "
+                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --metrics metrics.json "
                                 "(the files `EvalResult.save` writes)")
     p.add_argument("--gt", required=True, metavar="GT.json", help="COCO ground truth (images, annotations, categories)")
     p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
-    p.add_argument("--out", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
-    a = p.parse_args(argv)
-    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.out)
+    p.add_argument("--metrics", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
+    _alias(p, "out", "metrics"); _config_arg(p)
+    a = exit_on_bad_input("vlm_od_eval", parse_cli, p, argv)
+    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.metrics)
     print(format_metrics(m))
-    if a.out: print(f"\nmetrics written to {a.out}")
+    if a.metrics: print(f"\nmetrics written to {a.metrics}")
+
+# %% ../nbs/08_cli.ipynb #f4653b5c
+def _alias(p:argparse.ArgumentParser, old:str, new:str):
+    "Keep `--old` working as a deprecated alias of `--new`."
+    p.add_argument(f"--{old}", dest=f"old_{old}", metavar=new.upper(), help=f"deprecated: use --{new}")
+    p.set_defaults(aliases={**(p.get_default("aliases") or {}), old: new})
+
+def _resolve_aliases(a:argparse.Namespace, prog:str)->argparse.Namespace:
+    "Move the values of deprecated flags to their new names, with a warning on stderr."
+    for old, new in (getattr(a, "aliases", None) or {}).items():
+        if (v := getattr(a, f"old_{old}", None)) is not None:
+            print(f"{prog}: warning: --{old} is deprecated, use --{new}", file=sys.stderr)
+            setattr(a, new, v)
+    return a
+
+def _config_arg(p:argparse.ArgumentParser):
+    p.add_argument("--config", metavar="YAML", help="read options from a YAML file whose keys are the flag names (flags win)")
+
+# %% ../nbs/08_cli.ipynb #4abe4c74
+def _read_config(path)->dict:
+    "The options of a `--config` YAML file: a mapping of flag names to values; a clear error naming the file otherwise."
+    try: conf = yaml.safe_load(Path(path).read_text())
+    except OSError as e: raise OSError(f"--config {path}: {e.strerror or e}") from None
+    if not isinstance(conf, dict): raise ValueError(f"--config {path}: needs a mapping of option names to values, got {type(conf).__name__}")
+    return conf
+
+def parse_cli(p:argparse.ArgumentParser, # a command's parser, with `--config`
+              argv:list, # its arguments
+             )->argparse.Namespace:
+    "Parse `argv` on top of the `--config` file's values (checked as flags are, unknown keys refused), deprecated flags moved to their new names."
+    pre = argparse.ArgumentParser(add_help=False); pre.add_argument("--config")
+    path = pre.parse_known_args(argv)[0].config
+    for k, v in (_read_config(path) if path else {}).items():
+        a = next((a for a in p._actions if a.dest == k), None)
+        if a is None or k in ("config", "help"): raise ValueError(f"--config {path}: unknown option {k!r}")
+        a.required = False; p.set_defaults(**{k: yaml_value(p, k, v)})
+    return _resolve_aliases(p.parse_args(argv), p.prog)
 
 # %% ../nbs/08_cli.ipynb #4fb6b5d6
 def _arg(default, help:str, choices:tuple=None):
@@ -83,12 +130,12 @@ class DetectionArguments:
     image_size: int = _arg(224, "Synthetic shapes: image side in pixels.")
     dialect: str = _arg("auto", "Answer format; auto: the model family's own.", ("auto", *DIALECTS))
     prompt: str = _arg(DETECT_PROMPT, "The instruction given with each image; saved with the model, and vlm_od_eval and vlm_od_predict ask with it.")
-    min_pixels: int = _arg(256*28*28, "Smallest image area after the processor resizes it (training and evaluation must agree).")
-    max_pixels: int = _arg(1024*28*28, "Largest image area after resizing; memory grows with it.")
+    min_pixels: int = _arg(PixelRange.min_pixels, "Smallest image area after the processor resizes it (training and evaluation must agree); follows a smaller --max_pixels when left at its default.")
+    max_pixels: int = _arg(PixelRange.max_pixels, "Largest image area after resizing; memory grows with it.")
     lora_vision: str = _arg("none", "With --use_peft: LoRA on the language model only (none), plus the vision merger (merger), or plus the vision tower (all).", tuple(LORA_PARTS))
     eval_max_images: int = _arg(None, "Detection evaluation during training on the first N validation images; default: all.")
-    eval_batch_size: int = _arg(8, "Images per generate call in the detection evaluation.")
-    eval_max_new_tokens: int = _arg(256, "Longest answer generated in the detection evaluation.")
+    eval_batch_size: int = _arg(BATCH_SIZE, "Images per generate call in the detection evaluation.")
+    eval_max_new_tokens: int = _arg(MAX_NEW_TOKENS, "Longest answer generated in the detection evaluation.")
     eval_pictures: int = _arg(4, "Prediction pictures logged to wandb at each detection evaluation.")
     merge: bool = _arg(True, "Save the final model with the LoRA adapter merged in (else the adapter alone).")
 
@@ -113,7 +160,8 @@ class _Parser(TrlParser):
         for a in self._actions: a.dest = CHECKPOINTING_ALIASES.get(a.dest, a.dest)
         self.set_defaults(**dict.fromkeys(CHECKPOINTING_ALIASES)) # the old names reach `SFTConfig` as None: the new ones decide
     def set_defaults_with_config(self, **kwargs)->list:
-        return super().set_defaults_with_config(**{CHECKPOINTING_ALIASES.get(k, k): v for k, v in kwargs.items()})
+        kwargs = {CHECKPOINTING_ALIASES.get(k, k): v for k, v in kwargs.items()}
+        return super().set_defaults_with_config(**{k: yaml_value(self, k, v) for k, v in kwargs.items()})
 
 def train_parser()->TrlParser:
     "The `TrlParser` of `vlm_od_train`, with detection defaults."
@@ -123,6 +171,22 @@ def train_parser()->TrlParser:
     for a in p._actions:
         if a.dest in HELP_OVERRIDES and a.option_strings[0] == f"--{a.dest}": a.help = HELP_OVERRIDES[a.dest]
     return p
+
+# %% ../nbs/08_cli.ipynb #38c69922
+def yaml_value(p:argparse.ArgumentParser, # the parser whose flags the YAML keys name
+               key:str, v, # a key of the YAML file and its value
+              ):
+    "A YAML value checked as its flag would be: one value where one is expected, of the flag's type, among its choices; `ValueError` naming the key otherwise."
+    a = next((a for a in p._actions if a.dest == key), None)
+    if a is None or v is None: return v
+    if isinstance(v, (list, dict)) and a.nargs not in ("+", "*"): raise ValueError(f"--config: {key} must be one value, got {v!r}")
+    if a.type in (int, float):
+        ok = not isinstance(v, bool) and isinstance(v, (int, float, str))
+        try: v = a.type(v) if ok and (a.type is float or not isinstance(v, float) or v == int(v)) else None
+        except ValueError: v = None
+        if v is None: raise ValueError(f"--config: {key} must be a{'n integer' if a.type is int else ' number'}")
+    if a.choices and v not in a.choices: raise ValueError(f"--config: {key} must be one of {list(a.choices)}, got {v!r}")
+    return v
 
 # %% ../nbs/08_cli.ipynb #b989b9e3
 TRAIN_HELP_GROUPS = {
@@ -171,13 +235,14 @@ def _dialect(name:str, model, processor)->Dialect:
     if name == "auto": return dialect_for(model, processor)
     return Qwen25VLDialect(**resize_settings(processor)) if name == "qwen2_5_vl" else DIALECTS[name]()
 
-def train_val(d:DetectionArguments, seed:int=0)->tuple:
-    "Training and validation samples: both given, or validation held out of the training data."
+def train_val(d:DetectionArguments, seed:int=0, out:Path=None)->tuple:
+    "Training and validation samples: both given, or validation held out of the training data; the loaders' reports saved in `out`."
+    report = lambda part: Path(out)/f"data_report_{part}.csv" if out else None
     if d.data_format == "synthetic":
         return (load_samples("synthetic", n=d.synthetic_train, size=d.image_size, seed=seed),
-                load_samples("synthetic", n=d.synthetic_val, size=d.image_size, seed=seed + 10_000))
-    train = load_samples(d.data_format, d.train_data, d.train_images, d.classes, d.data_mode)
-    if d.val_data: return train, load_samples(d.data_format, d.val_data, d.val_images, d.classes, d.data_mode)
+                load_samples("synthetic", n=d.synthetic_val, size=d.image_size, seed=seed + VAL_SEED_OFFSET))
+    train = load_samples(d.data_format, d.train_data, d.train_images, d.classes, d.data_mode, report_path=report("train"))
+    if d.val_data: return train, load_samples(d.data_format, d.val_data, d.val_images, d.classes, d.data_mode, report_path=report("val"))
     return split(train, d.val_fraction, seed)
 
 # %% ../nbs/08_cli.ipynb #2fef21f8
@@ -203,6 +268,73 @@ def _check_quantization(m:ModelConfig):
         raise ValueError("--load_in_4bit is NF4 with double quantization (the QLoRA recipe): --bnb_4bit_quant_type and --bnb_4bit_quant_storage cannot change it")
     if m.load_in_4bit and not m.use_peft: raise ValueError("--load_in_4bit freezes a 4-bit base to train LoRA adapters on it: add --use_peft")
 
+# %% ../nbs/08_cli.ipynb #22ead5f9
+LOCK_FILE = ".vlm_od_train.lock" # in output_dir while a run writes there: holds its process id
+
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
+def claim_output_dir(out)->Path:
+    "Make `out`, prove it writable and lock it for this process: a second run into it stops here, before any model loads. The lock file."
+    out, lock = Path(out), Path(out)/LOCK_FILE
+    try: out.mkdir(parents=True, exist_ok=True); (out/".write_probe").write_text("ok"); (out/".write_probe").unlink()
+    except OSError as e: raise OSError(f"output_dir {out} is not writable: {e.strerror or e}") from None
+    for _ in range(2):
+        try: fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            pid = int(lock.read_text().strip() or 0) if lock.exists() else 0
+            if pid and _alive(pid): raise ValueError(f"output_dir {out} is in use by another vlm_od_train run (process {pid}): "
+                                                     f"choose another --output_dir, or wait for that run to end") from None
+            lock.unlink(missing_ok=True); continue # left by a run that is gone
+        os.write(fd, str(os.getpid()).encode()); os.close(fd); return lock
+    raise ValueError(f"output_dir {out}: cannot take the lock {lock}")
+
+# %% ../nbs/08_cli.ipynb #7373ba5a
+def _check_run(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->DetectionArguments:
+    "Refuse, before anything loads, a run that would train nothing or fail late; an unset --min_pixels follows a smaller --max_pixels."
+    if args.max_steps == 0: raise ValueError("--max_steps 0 trains nothing (it would save an untrained model): give a number of steps, or -1 to train --num_train_epochs")
+    name = str(m.model_name_or_path or "")
+    if not Path(name).expanduser().exists() and (name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name):
+        raise FileNotFoundError(f"--model_name_or_path: model folder not found: {name} (a hub id has the form org/name)")
+    for flag, path in (("--train_data", d.train_data), ("--val_data", d.val_data), ("--train_images", d.train_images), ("--val_images", d.val_images)):
+        if d.data_format != "synthetic" and path and not Path(path).exists(): raise FileNotFoundError(f"{flag} not found: {path}")
+    if d.min_pixels <= d.max_pixels: return d
+    if d.min_pixels != PixelRange.min_pixels: raise ValueError(f"--min_pixels {d.min_pixels} is larger than --max_pixels {d.max_pixels}: lower --min_pixels")
+    print(f"min_pixels follows max_pixels: {d.max_pixels} (its default, {d.min_pixels}, is larger)")
+    return replace(d, min_pixels=d.max_pixels)
+
+# %% ../nbs/08_cli.ipynb #0a104dd4
+def _keep_earlier(path:Path)->Path|None:
+    "Move an existing file aside as `name.1.json`, `name.2.json`...: a resumed or repeated run keeps the earlier run's metrics. The new name, or None."
+    if not path.exists(): return None
+    n = next(i for i in itertools.count(1) if not path.with_name(f"{path.stem}.{i}{path.suffix}").exists())
+    return path.rename(path.with_name(f"{path.stem}.{n}{path.suffix}"))
+
+def save_run_config(d:DetectionArguments, args:SFTConfig, m:ModelConfig, path)->Path:
+    "The resolved configuration of a run (every detection, model and training setting) as YAML."
+    conf = json.loads(json.dumps(dict(detection=vars(d), model=vars(m), training=args.to_dict()), default=str))
+    Path(path).write_text(yaml.safe_dump(conf, sort_keys=False)); return Path(path)
+
+def _train(trainer, resume, out:Path):
+    "`trainer.train`; a full disk (torch reports 'unexpected pos') ends with 'no space left', naming the folder."
+    try: return trainer.train(resume_from_checkpoint=resume)
+    except (RuntimeError, OSError) as e:
+        if getattr(e, "errno", None) != errno.ENOSPC and not re.search(r"unexpected pos|No space left", str(e)): raise
+        raise OSError(errno.ENOSPC, f"no space left on the device of {out} ({shutil.disk_usage(out).free // 2**20} MiB free) "
+                      "while saving: free space, then resume with --resume_from_checkpoint last") from e
+
+# %% ../nbs/08_cli.ipynb #fcb136f0
+def _resume_notes(ckpt, args:SFTConfig):
+    "Warn when a flag given on resume loses to the checkpoint: transformers restores its eval, save and logging steps."
+    state = Path(ckpt or "")/"trainer_state.json"
+    if not ckpt or not state.is_file(): return
+    saved = json.loads(state.read_text())
+    for k in ("eval_steps", "save_steps", "logging_steps"):
+        if saved.get(k) is not None and getattr(args, k) is not None and float(saved[k]) != float(getattr(args, k)):
+            print(f"warning: --{k} {getattr(args, k)} is not used on resume: the checkpoint's {k} ({saved[k]}) is restored by transformers")
+
 # %% ../nbs/08_cli.ipynb #9345a35a
 def _save_final(trainer, processor, task:Task, d:DetectionArguments, m:ModelConfig, out:Path)->Path:
     "Save the trained model (merged; after 4-bit training, merged into a base reloaded in bf16/float32)."
@@ -211,30 +343,46 @@ def _save_final(trainer, processor, task:Task, d:DetectionArguments, m:ModelConf
         return merge_adapter(out/"adapter", out/"final")
     return save_trained(trainer.model, processor, task, out/"final", merge=d.merge)
 
-def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
-    "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
-    _check_quantization(m)
-    train, val = train_val(d, args.seed) # the data first: a bad file stops the run before the model loads
+def _data(d:DetectionArguments, args:SFTConfig)->tuple:
+    "Training and validation samples, refused when there is nothing to train on or to evaluate that was asked for."
+    train, val = train_val(d, args.seed, args.output_dir)
+    if not train: raise ValueError(f"no training images in {d.train_data or d.data_format}: nothing to train on (see the report above)")
     if not val and args.eval_strategy != "no": raise ValueError("the validation set is empty and --eval_strategy asks for evaluations: "
                                                                 "give --val_data, a larger --val_fraction (or --synthetic_val), or --eval_strategy no")
     if not val: print("no validation images: this run ends without a detection evaluation")
-    model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
-                                  m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
-    print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
-    task = Task(_dialect(d.dialect, model, processor), d.prompt, pixels=PixelRange.of(processor)) # travels to training, evaluation and the saved model
-    ev = DetectionEvalCallback(val, task, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
-                               pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval") if val else None
-    trainer = make_trainer(model, processor, train, task, args, _peft_config(m, d),
-                           callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None)
-    out = trainer.train(resume_from_checkpoint=_resume(args))
-    metrics = dict(train=out.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
-    trainer.accelerator.wait_for_everyone()
-    if trainer.accelerator.is_main_process:
-        final = _save_final(trainer, processor, task, d, m, Path(args.output_dir))
-        save_metrics(metrics, Path(args.output_dir)/"metrics.json")
-        print(f"saved {final} and {Path(args.output_dir)/'metrics.json'}")
-    trainer.accelerator.end_training()
-    return metrics
+    return train, val
+
+def _finish(trainer, processor, task:Task, d:DetectionArguments, m:ModelConfig, metrics:dict, out:Path):
+    "On the main process: the model as final/, metrics.json (an earlier one kept as metrics.N.json) and loss.png."
+    final = _save_final(trainer, processor, task, d, m, out)
+    kept = _keep_earlier(out/"metrics.json"); save_metrics(metrics, out/"metrics.json")
+    fig = plot_history(trainer.state.log_history); fig.savefig(out/"loss.png", dpi=100); plt.close(fig)
+    print(f"saved {final}, {out/'metrics.json'}" + (f" (the earlier run's kept as {kept.name})" if kept else "") + f", {out/'loss.png'} and {out/'run_config.yaml'}")
+
+def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
+    "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
+    _check_quantization(m); d, out = _check_run(d, args, m), Path(args.output_dir)
+    lock = claim_output_dir(out) if PartialState().is_main_process else None # before the data and the model: a second run stops here
+    try:
+        train, val = _data(d, args) # the data first: a bad file stops the run before the model loads
+        if lock: _keep_earlier(out/"run_config.yaml"); save_run_config(d, args, m, out/"run_config.yaml")
+        model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
+                                      m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
+        print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
+        task = Task(_dialect(d.dialect, model, processor), d.prompt, pixels=PixelRange.of(processor)) # travels to training, evaluation and the saved model
+        ev = DetectionEvalCallback(val, task, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
+                                   pictures=d.eval_pictures, save_dir=out/"eval") if val else None
+        trainer = make_trainer(model, processor, train, task, args, _peft_config(m, d),
+                               callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None)
+        _resume_notes(resume := _resume(args), args)
+        res = _train(trainer, resume, out)
+        metrics = dict(train=res.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
+        trainer.accelerator.wait_for_everyone()
+        if trainer.accelerator.is_main_process: _finish(trainer, processor, task, d, m, metrics, out)
+        trainer.accelerator.end_training()
+        return metrics
+    finally:
+        if lock: lock.unlink(missing_ok=True)
 
 # %% ../nbs/08_cli.ipynb #b4e26327
 def _method(argv:list)->str:
@@ -275,7 +423,7 @@ def train_cli(argv:list=None):
     elif _method(argv) == "grpo": run_grpo(*grpo_parser().parse_args_and_config(argv))
     elif "--help-all" in argv: train_parser().print_help()
     elif "-h" in argv or "--help" in argv: print(train_help())
-    else: run_training(*train_parser().parse_args_and_config(argv))
+    else: exit_on_bad_input("vlm_od_train", lambda: run_training(*train_parser().parse_args_and_config(argv)))
 
 # %% ../nbs/08_cli.ipynb #b44d7984
 @dataclass
@@ -353,11 +501,17 @@ def _model_parser(prog:str, description:str, example:str)->argparse.ArgumentPars
     p.add_argument("--model", required=True, help="a vlm_od_train output (final/), an adapter folder, or a checkpoint")
     return p
 
+def _positive(v:str)->int:
+    "An argparse type: a whole number of at least 1."
+    if not re.fullmatch(r"\s*\d+\s*", str(v)) or int(v) < 1: raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {v!r}")
+    return int(v)
+
 def _inference_args(p:argparse.ArgumentParser):
     "The options of `vlm_od_eval` and `vlm_od_predict` that say how the model is loaded and asked."
     p.add_argument("--prompt", help=f"the instruction (default: the one vlm_od_train saved with the model, else {DETECT_PROMPT!r})")
-    p.add_argument("--batch_size", type=int, default=8, help="images per generate call (default: %(default)s)")
-    p.add_argument("--max_new_tokens", type=int, default=256, help="longest answer (default: %(default)s)")
+    p.add_argument("--batch_size", type=_positive, default=BATCH_SIZE, help="images per generate call (default: %(default)s)")
+    p.add_argument("--max_new_tokens", type=_positive, default=MAX_NEW_TOKENS, help="longest answer (default: %(default)s)")
+    _config_arg(p)
     p.add_argument("--dtype", default="auto", choices=("auto", "bfloat16", "float16", "float32"), help="auto: bf16 on a GPU that supports it, else float32")
     p.add_argument("--attn_implementation", default="auto", help="auto: flash_attention_2 where it works, else sdpa")
     p.add_argument("--load_in_4bit", action="store_true", help="load the base in 4-bit (CUDA and bitsandbytes)")
@@ -366,21 +520,22 @@ def eval_parser()->argparse.ArgumentParser:
     "The argument parser of `vlm_od_eval`'s model mode."
     p = _model_parser("vlm_od_eval",
         "Evaluate a fine-tuned model (or adapter, or any Qwen VL checkpoint) on a detection dataset: mean IoU, COCO mAP "
-        "and parse failures.\nTo score prediction files instead: vlm_od_eval --gt GT.json --pred PRED.json [--out metrics.json]",
-        "vlm_od_eval --model vlm_od_output/final --data_format coco --data val.json --images val/ --out metrics.json")
-    p.add_argument("--data_format", default="synthetic", choices=FORMATS, help="dataset format (default: %(default)s)")
+        "and parse failures.\nTo score prediction files instead: vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]",
+        "vlm_od_eval --model vlm_od_output/final --data_format coco --data val.json --images val/ --metrics metrics.json")
+    p.add_argument("--data_format", choices=FORMATS, help="dataset format; required with --data (default without --data: synthetic, the training run's validation shapes)")
     p.add_argument("--data", help="COCO json, VOC annotation folder, YOLO image folder or saved HF dataset")
     p.add_argument("--images", help="image folder (COCO: required; VOC: default next to the annotations)")
     p.add_argument("--classes", help="YOLO class names file (default: classes.txt or data.yaml next to the images)")
     p.add_argument("--data_mode", default="strict", choices=("strict", "lenient"), help="stop at bad data, or skip and count it")
-    p.add_argument("--max_images", type=int, help="evaluate the first N images only")
+    p.add_argument("--max_images", type=_positive, help="evaluate the first N images only (N >= 1)")
     p.add_argument("--synthetic_n", type=int, default=32, help="synthetic shapes: images (default: %(default)s, as vlm_od_train's --synthetic_val)")
     p.add_argument("--image_size", type=int, default=224, help="synthetic shapes: side in pixels (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=42 + 10_000, help="synthetic shapes: seed (default: %(default)s: vlm_od_train validates on "
-                   "its --seed + 10000, and its --seed is 42 by default)")
+    p.add_argument("--seed", type=int, default=TRAIN_SEED + VAL_SEED_OFFSET, help=f"synthetic shapes: seed (default: %(default)s: vlm_od_train validates on "
+                   f"its --seed + {VAL_SEED_OFFSET}, and its --seed is {TRAIN_SEED} by default)")
     _inference_args(p)
-    p.add_argument("--out", help="write the metrics here (JSON)")
-    p.add_argument("--predictions", help="write each answer and its boxes here (JSON lines)")
+    p.add_argument("--metrics", metavar="METRICS.json", help="write the metrics here (JSON)")
+    p.add_argument("--detections", metavar="DETECTIONS.jsonl", help="write each answer and its boxes here (JSON lines, as vlm_od_predict)")
+    _alias(p, "out", "metrics"); _alias(p, "predictions", "detections")
     return p
 
 # %% ../nbs/08_cli.ipynb #c497bc72
@@ -405,12 +560,16 @@ def _end_processes():
 
 def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
-    samples = load_samples(a.data_format, a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed)[:a.max_images]
+    a = _resolve_aliases(a, "vlm_od_eval")
+    if a.data and not a.data_format: raise ValueError(f"--data {a.data} needs --data_format ({', '.join(f for f in FORMATS if f != 'synthetic')})")
+    samples = load_samples(a.data_format or "synthetic", a.data, a.images, a.classes, a.data_mode, a.synthetic_n, a.image_size, a.seed,
+                           report_path=Path(a.metrics).with_suffix(".data_report.csv") if a.metrics else None)[:a.max_images]
+    if not samples: raise ValueError(f"no images to evaluate in {a.data}: nothing to measure")
     state, task, preds = _predict_args(a, samples)
     metrics = dict(detection_metrics(asked_targets(samples, task.prompt), preds), model=str(a.model), task=task.to_dict())
     if state.is_main_process:
-        if a.out: save_metrics(metrics, a.out)
-        if a.predictions: save_predictions(samples, preds, a.predictions)
+        if a.metrics: save_metrics(metrics, a.metrics)
+        if a.detections: save_predictions(samples, preds, a.detections)
         print("\n".join(f"{k:<20}{v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
     return metrics
 
@@ -418,7 +577,7 @@ def eval_cli(argv:list=None):
     "The `vlm_od_eval` console script: a model on a dataset (`eval_from_args`), or (with `--gt`) prediction files."
     argv = sys.argv[1:] if argv is None else list(argv)
     if any(a.split("=")[0] == "--gt" for a in argv): return eval_files_cli(argv)
-    exit_on_bad_input("vlm_od_eval", eval_from_args, eval_parser().parse_args(argv))
+    exit_on_bad_input("vlm_od_eval", lambda: eval_from_args(parse_cli(eval_parser(), argv)))
     _end_processes()
 
 # %% ../nbs/08_cli.ipynb #bba01f58
@@ -427,9 +586,10 @@ def predict_parser()->argparse.ArgumentParser:
     p = _model_parser("vlm_od_predict",
         "Detect objects in images with a fine-tuned model (or adapter, or any Qwen VL checkpoint). Writes one JSON line per image:\n"
         "its file and size, the answer, its parse status, and the boxes (x1, y1, x2, y2 in the image's pixels) with label and score.",
-        "vlm_od_predict --model vlm_od_output/final --images photos/ --out detections.jsonl --pictures drawn/")
+        "vlm_od_predict --model vlm_od_output/final --images photos/ --detections detections.jsonl --pictures drawn/")
     p.add_argument("--images", required=True, nargs="+", help="image files and folders (searched recursively)")
-    p.add_argument("--out", default="detections.jsonl", help="the JSON lines file to write (default: %(default)s)")
+    p.add_argument("--detections", default="detections.jsonl", metavar="DETECTIONS.jsonl", help="the JSON lines file to write (default: %(default)s)")
+    _alias(p, "out", "detections")
     p.add_argument("--pictures", help="also draw each image with its boxes into this folder (PNG)")
     p.add_argument("--min_score", type=float, default=0.0, help="leave out boxes scored below this; a box's score is the "
                    "geometric mean probability of its tokens (default: %(default)s, keep all)")
@@ -451,20 +611,23 @@ def _save_pictures(samples:list, preds:list, folder)->list:
 
 def predict_from_args(a:argparse.Namespace)->tuple:
     "Detect as `vlm_od_predict` does: write the records (and pictures) on the main process; return (samples, predictions)."
+    a = _resolve_aliases(a, "vlm_od_predict")
     samples, report = load_images(a.images, a.data_mode) # before the model: a bad file fails fast
     state, _, preds = _predict_args(a, samples)
     preds, low = _confident(preds, a.min_score)
     if state.is_main_process:
-        save_predictions(samples, preds, a.out)
+        save_predictions(samples, preds, a.detections)
         if a.pictures: _save_pictures(samples, preds, a.pictures)
         failed = sum(p.status == "failed" for p in preds)
         if report.seen_images > report.images: print(report) # which files were skipped, and why
+        if report.events: print(f"report of what was skipped or converted: {report.save(Path(a.detections).with_suffix('.data_report.csv'))}")
         print(f"{report.images} of {report.seen_images} images kept; {sum(len(p.detections) for p in preds)} boxes"
               + (f" ({low} under --min_score {a.min_score} left out)" if low else "")
-              + f"; answers that did not parse: {failed} -> {a.out}" + (f", pictures in {a.pictures}" if a.pictures else ""))
+              + f"; answers that did not parse: {failed} -> {a.detections}" + (f", pictures in {a.pictures}" if a.pictures else ""))
     return samples, preds
 
 def predict_cli(argv:list=None):
     "The `vlm_od_predict` console script (`predict_from_args`)."
-    exit_on_bad_input("vlm_od_predict", predict_from_args, predict_parser().parse_args(sys.argv[1:] if argv is None else list(argv)))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    exit_on_bad_input("vlm_od_predict", lambda: predict_from_args(parse_cli(predict_parser(), argv)))
     _end_processes()

@@ -17,9 +17,9 @@ from .data import *
 from .validation import *
 
 # %% auto #0
-__all__ = ['COCO_GT', 'COCO_RESULTS', 'COCO_STATS', 'detections_of', 'coco_categories', 'to_coco', 'write_coco', 'load_coco',
-           'coco_eval', 'coco_summary', 'coco_per_class', 'per_class_metrics', 'coco_map', 'jsonable', 'save_metrics',
-           'evaluate_files']
+__all__ = ['COCO_GT', 'COCO_RESULTS', 'COCO_STATS', 'detections_of', 'coco_categories', 'to_coco', 'write_coco', 'category_names',
+           'load_coco', 'coco_eval', 'coco_summary', 'coco_per_class', 'per_class_metrics', 'coco_map', 'jsonable',
+           'save_metrics', 'evaluate_files']
 
 # %% ../nbs/01c_coco.ipynb #dcd2fefe
 def detections_of(x)->list:
@@ -87,65 +87,86 @@ def write_coco(samples:Sequence[Sample], # `Sample`s with ground truth
     return folder/COCO_GT
 
 # %% ../nbs/01c_coco.ipynb #5c9e3856
-def _read_coco(path:Path)->COCO:
-    "A pycocotools `COCO` index of a JSON file; `DataError` naming the file if it cannot be read."
+def _read_coco(path:Path)->dict:
+    "The parsed JSON of a COCO file with its lists checked; `DataError` naming the file if it cannot be read or is not COCO."
     try: data = json.loads(Path(path).read_text())
     except (OSError, ValueError) as e: raise DataError(f"{path}: cannot read COCO annotations ({e})") from e
     if not isinstance(data, dict) or "images" not in data: raise DataError(f"{path}: not a COCO file (no 'images')")
-    coco = COCO(); coco.dataset = data
-    with contextlib.redirect_stdout(io.StringIO()): coco.createIndex()
-    return coco
+    for k in ("images", "annotations", "categories"):
+        if not isinstance(data.get(k, []), list): raise DataError(f"{path}: '{k}' must be a list, got {type(data[k]).__name__}")
+    return data
+
+def category_names(cats:list, # COCO `categories` entries
+                   path, # the file, for messages
+                  )->dict: # category id -> name
+    "Category names by id; an entry without a usable id or name, or an id defined twice, raises naming the file and entry (in both modes: every box of that id would get a guessed name)."
+    names, strict = {}, new_report("strict")
+    for i, c in enumerate(cats):
+        k = read_field(strict, f"{path} category {i}", lambda c: id_field(c.get("id")) if isinstance(c, dict) else id_field(c, "category"), c)
+        n = read_field(strict, f"{path} category {i}", label_field, c.get("name"))
+        if k in names: raise DataError(f"{path} category {i}: id {k!r} defined twice ({names[k]!r} and {n!r})")
+        names[k] = n
+    return names
 
 # %% ../nbs/01c_coco.ipynb #81b59c94
-def _coco_objects(coco:COCO, img:dict, names:dict, crowd:str, report:Report, where:str)->list:
-    "The `Detection`s of one COCO image: crowd annotations as `crowd` says, unknown categories counted and left out."
-    dets = []
-    for a in coco.imgToAnns[img["id"]]:
-        if a.get("iscrowd") and crowd == "skip": report.drop(where, "crowd annotation (iscrowd=1)", fatal=False); continue
-        if a.get("category_id") not in names: report.drop(where, "unknown class", f"category_id {a.get('category_id')}"); continue
-        x, y, w, h = floats_or_nan(a.get("bbox"))
-        dets.append(Detection(names[a["category_id"]], (x, y, x + w, y + h), crowd=bool(a.get("iscrowd")) and crowd == "ignore"))
-    return dets
+def _hashable_id(v)->bool: return isinstance(v, (int, str)) and not isinstance(v, bool)
 
-def _unique_images(coco:COCO, img_dir:Path, report:Report)->list:
-    "The image entries whose id is not repeated; a repeated id raises (strict), or all its images are skipped and counted."
-    by_id = {}
-    for im in coco.dataset["images"]: by_id.setdefault(im.get("id"), []).append(im)
-    for k, ims in ((k, ims) for k, ims in by_id.items() if len(ims) > 1):
-        names = ", ".join(str(m.get("file_name")) for m in ims)
-        for j, im in enumerate(ims): # the id's annotations are lost once, with its first image
-            report.skip(str(Path(img_dir)/str(im.get("file_name"))), "repeated image id", f"id {k!r} is used by {names}",
-                        0 if j else len(coco.imgToAnns[k]))
-    return [ims[0] for ims in by_id.values() if len(ims) == 1]
+def _coco_image(im, img_dir:Path, outside:bool)->tuple:
+    "(id, path, (width, height), file_name) of one `images` entry; `FieldError` for a field that breaks its rule."
+    if not isinstance(im, dict): raise FieldError("image", "an object with id and file_name", im)
+    return (id_field(im.get("id")), path_field(im.get("file_name"), img_dir, outside=outside),
+            (size_field(im.get("width"), "width"), size_field(im.get("height"), "height")), im["file_name"])
 
-def _orphans(coco:COCO, report:Report, where:str):
-    "Count annotations whose image id is not in the file."
-    for a in coco.dataset.get("annotations", []):
-        if a.get("image_id") not in coco.imgs: report.drop(where, "annotation for unknown image", f"image_id {a.get('image_id')}")
+def _coco_images(entries:list, path, img_dir:Path, outside:bool, boxes:Counter, report:Report)->tuple:
+    "(id -> (path, size, file_name) of the usable image entries, every id seen); bad entries and repeated ids skipped (counted) or raised."
+    by_id, seen = {}, set()
+    for i, im in enumerate(entries):
+        k = im.get("id") if isinstance(im, dict) and _hashable_id(im.get("id")) else None; seen.add(k)
+        if (e := read_field(report, f"{path} image {i}", _coco_image, im, img_dir, outside, skip=boxes[k] if k is not None else 0)):
+            by_id.setdefault(e[0], []).append(e)
+    for k, es in ((k, es) for k, es in by_id.items() if len(es) > 1): # the id's annotations are lost once, with its first image
+        names = ", ".join(str(e[3]) for e in es)
+        for j, e in enumerate(es): report.skip(str(e[1]), "repeated image id", f"id {k!r} is used by {names}", 0 if j else boxes[k])
+    return {k: es[0][1:] for k, es in by_id.items() if len(es) == 1}, seen
+
+# %% ../nbs/01c_coco.ipynb #116b7921
+def _coco_ann(a)->tuple:
+    "(image_id, category_id, iscrowd, (x1, y1, x2, y2)) of one `annotations` entry; `FieldError` for a field that breaks its rule."
+    if not isinstance(a, dict): raise FieldError("annotation", "an object with image_id, category_id and bbox", a)
+    x, y, w, h = box_field(a.get("bbox"))
+    return id_field(a.get("image_id"), "image_id"), id_field(a.get("category_id"), "category_id"), flag_field(a.get("iscrowd")), (x, y, x + w, y + h)
+
+def _coco_objects(entries:list, path, images:dict, seen:set, names:dict, crowd:str, report:Report)->dict:
+    "image id -> its `Detection`s; bad entries, unknown images and classes counted (or raised), crowd annotations as `crowd` says."
+    out = {}
+    for i, a in enumerate(entries):
+        if (r := read_field(report, f"{path} annotation {i}", _coco_ann, a)) is None: continue
+        k, c, iscrowd, box = r
+        if k not in seen: report.drop(str(path), "annotation for unknown image", f"image_id {k!r}"); continue
+        if k not in images: continue # of a skipped image entry: counted with it
+        where = str(images[k][0])
+        if iscrowd and crowd == "skip": report.drop(where, "crowd annotation (iscrowd=1)", fatal=False); continue
+        if c not in names: report.drop(where, "unknown class", f"category_id {c!r}"); continue
+        out.setdefault(k, []).append(Detection(names[c], box, crowd=iscrowd and crowd == "ignore"))
+    return out
 
 # %% ../nbs/01c_coco.ipynb #d202dc69
-def _coco_samples(coco:COCO, img_dir:Path, names:dict, crowd:str, report:Report):
-    "Each usable image's `Sample`, one at a time; an image's annotations are released once read."
-    for im in _unique_images(coco, img_dir, report):
-        where = str(Path(img_dir)/im["file_name"])
-        dets = _coco_objects(coco, im, names, crowd, report, where)
-        coco.imgToAnns.pop(im["id"], None) # the annotation dicts are now only in `dets`
-        yield Sample(Path(img_dir)/im["file_name"], (im.get("width"), im.get("height")), dets, im["file_name"])
-
 @delegates(validate, but=["report", "mode", "decode"])
 def load_coco(ann_file:Path, # COCO JSON file
               img_dir:Path, # folder the images' `file_name`s are relative to
               crowd:str="ignore", # 'ignore' keeps crowd annotations as regions to ignore, 'skip' leaves them out, 'keep' makes them boxes
+              outside:bool=False, # follow a `file_name` that is absolute or leaves `img_dir` with `..` (refused by default)
               mode:str="strict", # 'strict' or 'lenient'
               decode:bool=False, # also decode every image (finds truncated files; slow on big sets); by default headers only
               **kwargs)->tuple: # (samples, `Report`)
-    "Samples from a COCO JSON file and its image folder, validated."
+    "Samples from a COCO JSON file and its image folder, every entry read by its field rules, validated."
     if crowd not in ("ignore", "skip", "keep"): raise ValueError(f"crowd must be 'ignore', 'skip' or 'keep', got {crowd!r}")
-    report, coco = new_report(mode), _read_coco(ann_file)
-    names = {c["id"]: c["name"] for c in coco.dataset.get("categories", [])}
-    _orphans(coco, report, str(ann_file))
-    coco.anns, coco.catToImgs, coco.dataset["annotations"] = {}, {}, [] # the index by image is all that is read from here on
-    return validate(_coco_samples(coco, img_dir, names, crowd, report), report=report, decode=decode, **kwargs) # one list: validate's
+    report, data = new_report(mode), _read_coco(ann_file)
+    names, anns = category_names(data.get("categories", []), ann_file), data.get("annotations", [])
+    boxes = Counter(a.get("image_id") for a in anns if isinstance(a, dict) and _hashable_id(a.get("image_id")))
+    images, seen = _coco_images(data["images"], ann_file, Path(img_dir), outside, boxes, report)
+    objs = _coco_objects(anns, ann_file, images, seen, names, crowd, report)
+    return validate([Sample(p, size, objs.get(k, []), name) for k, (p, size, name) in images.items()], report=report, decode=decode, **kwargs)
 
 # %% ../nbs/01c_coco.ipynb #df063c96
 def _coco_index(data:dict)->COCO:
@@ -230,36 +251,46 @@ def _read_json(path, what:str):
     try: return json.loads(p.read_text())
     except ValueError as e: raise ValueError(f"{p}: not valid JSON ({e})") from e
 
-def _is_xywh(b)->bool:
-    "True if `b` is a COCO box: a list of four finite numbers."
-    return isinstance(b, list) and len(b) == 4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in b)
+def _unique(ids:list, path, kind:str):
+    "Raise naming `path` if an id appears twice among `ids` (pycocotools keeps only the last entry of an id)."
+    twice = sorted({k for k, n in Counter(ids).items() if n > 1}, key=str)
+    if twice: raise DataError(f"{path}: {kind} id {twice[0]!r} used by {ids.count(twice[0])} entries ({len(twice)} repeated ids): each needs its own id")
 
+def _gt_ann(a, images:set, names:dict)->dict:
+    "One ground-truth annotation read by the field rules, its image and category known; `FieldError` otherwise."
+    if not isinstance(a, dict): raise FieldError("annotation", "an object with id, image_id, category_id and bbox", a)
+    id_field(a.get("id")); box_field(a.get("bbox")); flag_field(a.get("iscrowd"))
+    if id_field(a.get("image_id"), "image_id") not in images: raise FieldError("image_id", "the id of an entry of 'images'", a["image_id"])
+    if id_field(a.get("category_id"), "category_id") not in names: raise FieldError("category_id", "the id of an entry of 'categories'", a["category_id"])
+    return a if "area" in a else {**a, "area": a["bbox"][2]*a["bbox"][3]}
+
+# %% ../nbs/01c_coco.ipynb #5d9e145a
 def _check_gt(gt, path)->dict:
-    "The ground-truth dict, with missing areas filled; raises naming `path` and the entry if it is not COCO."
+    "The ground-truth dict, every entry read by the field rules, missing areas filled; raises naming `path` and the entry otherwise."
     if not isinstance(gt, dict) or not all(isinstance(gt.get(k), list) for k in ("images", "annotations", "categories")):
         raise ValueError(f"{path}: not a COCO ground-truth file (needs lists 'images', 'annotations' and 'categories')")
-    for kind, need in (("images", {"id"}), ("categories", {"id", "name"})):
-        for i, x in enumerate(gt[kind]):
-            if not (isinstance(x, dict) and need <= set(x)): raise ValueError(f"{path}: {kind} entry {i} needs {sorted(need)}, got {x!r}")
-    images = {im["id"] for im in gt["images"]}
-    for i, a in enumerate(gt["annotations"]):
-        if not (isinstance(a, dict) and {"id", "image_id", "category_id", "bbox"} <= set(a) and _is_xywh(a["bbox"])):
-            raise ValueError(f"{path}: annotation {i} needs id, image_id, category_id and bbox [x, y, w, h], got {a!r}")
-        if a["image_id"] not in images: raise ValueError(f"{path}: annotation {i} is of image id {a['image_id']!r}, not in 'images'")
-        if "area" not in a: a["area"] = a["bbox"][2] * a["bbox"][3]
-    return gt
+    if not gt["images"]: raise DataError(f"{path}: no images: there is nothing to measure")
+    strict, names = new_report("strict"), category_names(gt["categories"], path)
+    ids = [read_field(strict, f"{path} image {i}", lambda im: id_field(im.get("id") if isinstance(im, dict) else im, "image id"), im) for i, im in enumerate(gt["images"])]
+    _unique(ids, path, "image")
+    anns = [read_field(strict, f"{path} annotation {i}", _gt_ann, a, set(ids), names) for i, a in enumerate(gt["annotations"])]
+    _unique([a["id"] for a in anns], path, "annotation")
+    return {**gt, "annotations": anns}
 
 # %% ../nbs/01c_coco.ipynb #420214be
+def _result(r, images:set)->dict:
+    "One result read by the field rules, its image known; `FieldError` otherwise (a NaN, infinite or text score included)."
+    if not isinstance(r, dict): raise FieldError("result", "an object with image_id, category_id, bbox and score", r)
+    box_field(r.get("bbox")); number_field(r.get("score"), "score"); id_field(r.get("category_id"), "category_id")
+    if id_field(r.get("image_id"), "image_id") not in images: raise FieldError("image_id", "the id of an image of the ground truth", r["image_id"])
+    return r
+
 def _check_results(res, path, gt:dict)->list:
-    "The results list; raises naming `path` on a malformed result or an image id the ground truth lacks."
+    "The results list; raises naming `path` and the result on a malformed one or an image id the ground truth lacks."
     if isinstance(res, dict) and "annotations" in res: res = res["annotations"]
     if not isinstance(res, list): raise ValueError(f"{path}: a COCO results file is a list of detections")
-    for i, r in enumerate(res):
-        if not (isinstance(r, dict) and {"image_id", "category_id", "bbox", "score"} <= set(r) and _is_xywh(r["bbox"])):
-            raise ValueError(f"{path}: result {i} needs image_id, category_id, bbox [x, y, w, h] and score, got {r!r}")
-    unknown = sorted({r["image_id"] for r in res} - {im["id"] for im in gt["images"]}, key=str)
-    if unknown: raise ValueError(f"{path}: results for image ids not in the ground truth: {unknown[:10]}")
-    return res
+    images, strict = {im["id"] for im in gt["images"]}, new_report("strict")
+    return [read_field(strict, f"{path} result {i}", _result, r, images) for i, r in enumerate(res)]
 
 # %% ../nbs/01c_coco.ipynb #b0e78a40
 def evaluate_files(gt:str, # COCO ground-truth JSON file

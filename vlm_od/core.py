@@ -140,6 +140,13 @@ def format(self:Dialect, dets:Sequence[Detection], # detections in original-imag
     self.dropped += len(dropped)
     return self._format(boxes) if boxes else self.empty
 
+# %% ../nbs/00_core.ipynb #56291b3d
+def _bad_size(size)->str:
+    "Why `size` cannot be an image's (width, height), or '': two finite numbers above zero."
+    try: ok = len(size) == 2 and all(math.isfinite(v) and v > 0 for v in size)
+    except TypeError: ok = False
+    return "" if ok else f"bad image size {size!r}: width and height must be numbers above zero"
+
 # %% ../nbs/00_core.ipynb #8e9c3be1
 @patch
 def parse(self:Dialect, text:str, # the model's answer
@@ -147,6 +154,7 @@ def parse(self:Dialect, text:str, # the model's answer
           labels:set=None, # known class names; others are kept and flagged in `notes`
          )->ParseResult:
     "Detections in original-image pixels from model text. Never raises."
+    if (why := _bad_size(size)): return ParseResult([], "failed", [why])
     try: res = self._read(text)
     except Exception as e: return ParseResult([], "failed", [f"parser error: {e!r}"])
     return self._finish(res, size, text, labels)
@@ -228,6 +236,17 @@ def _read_qwen2(text:str)->ParseResult:
     if res.detections and _prose(text, res.spans, cut): res.note("text around the answer")
     return res
 
+# %% ../nbs/00_core.ipynb #b91895d8
+import ast
+
+def _python_object(text:str, i:int)->tuple|None:
+    "A Python-literal dict starting at `text[i]` (single quotes: `{'bbox_2d': [...], 'label': 'cat'}`) and its end, or None."
+    j = text.find("}", i)
+    if j < 0: return None
+    try: obj = ast.literal_eval(text[i:j + 1])
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError): return None
+    return (obj, j + 1) if isinstance(obj, dict) else None
+
 # %% ../nbs/00_core.ipynb #00e88839
 _DECODER = json.JSONDecoder()
 
@@ -236,7 +255,9 @@ def _json_objects(text:str)->tuple:
     objs, bad, i = [], [], text.find("{")
     while i >= 0:
         try: obj, end = _DECODER.raw_decode(text, i)
-        except ValueError: bad.append(i); i = text.find("{", i + 1); continue
+        except ValueError:
+            if (py := _python_object(text, i)) is None: bad.append(i); i = text.find("{", i + 1); continue
+            obj, end = py # written in Python's syntax (single quotes)
         objs.append((obj, (i, end))); i = text.find("{", end)
     return objs, bad
 
@@ -250,6 +271,11 @@ def _json_detection(obj)->Detection|None:
     label = str(label).strip() if isinstance(label, (str, int, float)) and not isinstance(label, bool) else "" # null is no label
     return Detection(label, box) if all(map(math.isfinite, box)) else None
 
+# %% ../nbs/00_core.ipynb #7dc79bdc
+def _open_list(text:str, spans:list)->bool:
+    "True if the boxes stand in a list `[` that is never closed: an answer cut after `[{...},`."
+    return bool(spans) and "[" in text[:spans[0][0]] and "]" not in text[spans[-1][1]:]
+
 # %% ../nbs/00_core.ipynb #0a9f5f7a
 def _read_json(text:str)->ParseResult:
     'Raw boxes written as JSON objects `{"bbox_2d": [x1, y1, x2, y2], "label": ...}`, wherever they are in the text.'
@@ -260,7 +286,7 @@ def _read_json(text:str)->ParseResult:
         if d is None: res.note("not a box"); continue
         if not d.label: res.note("missing label")
         res.detections.append(d); res.spans.append(span)
-    if res.detections and bad: res.note("truncated")
+    if res.detections and (bad or _open_list(text, res.spans)): res.note("truncated")
     if res.detections and _prose(text, res.spans, bad[0] if bad else None): res.note("text around the answer")
     return res
 

@@ -23,8 +23,8 @@ from .validation import *
 from .coco import *
 
 # %% auto #0
-__all__ = ['IMG_EXTS', 'FORMATS', 'write_voc', 'write_yolo', 'load_voc', 'read_classes', 'load_yolo', 'HFImage', 'load_hf',
-           'to_hf', 'image_files', 'load_images', 'load_samples']
+__all__ = ['IMG_EXTS', 'PIL_EXTS', 'FORMATS', 'write_voc', 'write_yolo', 'count_unlisted', 'load_voc', 'read_classes',
+           'load_yolo', 'HFImage', 'load_hf', 'to_hf', 'image_files', 'load_images', 'load_samples']
 
 # %% ../nbs/01d_loaders.ipynb #c604a16b
 def _labels(samples:Sequence[Sample])->list: return sorted({d.label for s in samples for d in s.objects})
@@ -73,23 +73,40 @@ def _find_image(img_dir:Path, name:str)->Path:
     if Path(name).suffix: return img_dir/name
     return next((img_dir/f"{name}{e}" for e in IMG_EXTS if (img_dir/f"{name}{e}").exists()), img_dir/name)
 
+# %% ../nbs/01d_loaders.ipynb #748c7541
+PIL_EXTS = tuple(sorted(e for e, f in Image.registered_extensions().items() if f in Image.OPEN)) # every extension PIL can open
+
+def count_unlisted(files, # files of a folder scan
+                   report:Report, # where each is counted
+                  ):
+    "Count each file PIL could open but whose extension is not in `IMG_EXTS` as a skipped image (in both modes): a folder scan leaves nothing out unsaid."
+    for f in map(Path, files):
+        ext = f.suffix.lower()
+        if ext not in IMG_EXTS and ext in PIL_EXTS: report.add(SKIPPED, f"image type {ext} not taken (not in IMG_EXTS)", str(f), fatal=False)
+
 # %% ../nbs/01d_loaders.ipynb #c69715b2
 def _voc_object(o:ET.Element, one_based:bool)->Detection:
-    "A `Detection` from a VOC `<object>` (NaN coordinates where a value is missing)."
-    x1, y1, x2, y2 = floats_or_nan([o.findtext(f"bndbox/{k}") for k in ("xmin", "ymin", "xmax", "ymax")])
+    "A `Detection` from a VOC `<object>`; `FieldError` naming the tag and its text when a name or coordinate is missing or not a number."
+    x1, y1, x2, y2 = (number_field(o.findtext(f"bndbox/{k}"), f"bndbox/{k}", text=True) for k in ("xmin", "ymin", "xmax", "ymax"))
     off = 1 if one_based else 0
-    return Detection((o.findtext("name") or "").strip(), (x1 - off, y1 - off, x2, y2))
+    return Detection(label_field(o.findtext("name"), "name"), (x1 - off, y1 - off, x2, y2))
 
-def _voc_sample(f:Path, img_dir:Path, difficult:bool, one_based:bool, report:Report)->Sample:
-    "A sample from one VOC XML file, or None (counted) if the file is not XML."
+def _voc_size(root:ET.Element)->tuple:
+    "(width, height) of a VOC `<size>`, None where absent; `FieldError` for a negative, zero or non-numeric side."
+    return tuple(size_field(root.findtext(f"size/{k}"), f"size/{k}", text=True) for k in ("width", "height"))
+
+def _voc_sample(f:Path, img_dir:Path, difficult:bool, one_based:bool, report:Report, outside:bool=False)->Sample:
+    "A sample from one VOC XML file, or None (counted) if the file is not XML or its file name or size breaks its rule."
     try: root = ET.parse(f).getroot()
     except ET.ParseError as e: return report.skip(str(f), "corrupt annotation file", str(e))
-    name, objs = (root.findtext("filename") or f.stem).strip(), []
-    for o in root.iter("object"):
+    objs = []
+    for i, o in enumerate(root.iter("object")):
         if not difficult and (o.findtext("difficult") or "0").strip() == "1": report.drop(str(f), "difficult object left out", fatal=False)
-        else: objs.append(_voc_object(o, one_based))
-    size = tuple(int(v) if v == v else 0 for v in floats_or_nan([root.findtext("size/width"), root.findtext("size/height")], 2))
-    return Sample(_find_image(img_dir, name), size, objs, _find_image(img_dir, name).name)
+        elif (d := read_field(report, f"{f} object {i}", _voc_object, o, one_based)): objs.append(d)
+    name = (root.findtext("filename") or "").strip() or f.stem
+    if read_field(report, str(f), path_field, name, img_dir, "filename", outside, skip=len(objs)) is None: return None
+    if (size := read_field(report, str(f), _voc_size, root, skip=len(objs))) is None: return None
+    return Sample(_find_image(img_dir, name), tuple(v or 0 for v in size), objs, _find_image(img_dir, name).name)
 
 # %% ../nbs/01d_loaders.ipynb #9f13a289
 @delegates(validate, but=["report", "mode"])
@@ -97,23 +114,36 @@ def load_voc(ann_dir:Path, # folder of VOC XML files
              img_dir:Path=None, # image folder; default: `JPEGImages` or `images` next to `ann_dir`, else `ann_dir`
              difficult:bool=True, # keep objects marked difficult
              one_based:bool=True, # coordinates count pixels from 1 (the VOC devkit convention)
+             outside:bool=False, # follow a `<filename>` that is absolute or leaves `img_dir` with `..` (refused by default)
              mode:str="strict", # 'strict' or 'lenient'
              **kwargs)->tuple: # (samples, `Report`)
     "Samples from a folder of Pascal VOC XML files, validated."
     ann_dir, report = Path(ann_dir), new_report(mode)
     img_dir = Path(img_dir) if img_dir else _image_dir(ann_dir)
-    samples = [_voc_sample(f, img_dir, difficult, one_based, report) for f in sorted(ann_dir.glob("*.xml"))]
+    samples = [_voc_sample(f, img_dir, difficult, one_based, report, outside) for f in sorted(ann_dir.glob("*.xml"))]
     return validate([s for s in samples if s], report=report, **kwargs)
 
 # %% ../nbs/01d_loaders.ipynb #c24cf979
+def _yaml_names(p:Path)->list:
+    "The `names` of a YOLO `data.yaml`: a list, or a dict whose keys are exactly the integers 0..n-1; `DataError` naming the file otherwise."
+    try: data = yaml.safe_load(p.read_text())
+    except (yaml.YAMLError, UnicodeDecodeError) as e: raise DataError(f"{p}: not readable YAML ({e})") from None
+    names = data.get("names") if isinstance(data, dict) else None
+    if isinstance(names, dict):
+        keys = list(names)
+        if any(type(k) is not int for k in keys) or sorted(keys) != list(range(len(keys))):
+            raise DataError(f"{p}: 'names' keys must be the class ids 0..{len(keys) - 1} (integers, no gaps), got {keys[:10]}")
+        names = [names[k] for k in range(len(keys))]
+    if not isinstance(names, list): raise DataError(f"{p}: needs 'names', a list of class names or a dict of id: name, got {names!r}"[:300])
+    return [read_field(new_report("strict"), f"{p} names[{i}]", label_field, n, "name") for i, n in enumerate(names)]
+
 def read_classes(classes)->list:
     "Class names from a list, a `classes.txt` (one per line) or a YOLO `data.yaml` (`names` list or dict)."
     if not isinstance(classes, (str, Path)): return list(classes)
     p = Path(classes)
-    if p.suffix in (".yaml", ".yml"):
-        names = yaml.safe_load(p.read_text())["names"]
-        return [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
-    return [l.strip() for l in p.read_text().splitlines() if l.strip()]
+    if p.suffix in (".yaml", ".yml"): return _yaml_names(p)
+    try: return [l.strip() for l in p.read_text().splitlines() if l.strip()]
+    except UnicodeDecodeError as e: raise DataError(f"{p}: not UTF-8 text ({e})") from None
 
 def _label_dir(img_dir:Path)->Path:
     "Ultralytics' label folder for an image folder (last `images` part replaced by `labels`), else the folder itself."
@@ -124,22 +154,28 @@ def _label_dir(img_dir:Path)->Path:
     return d if d.is_dir() else img_dir
 
 # %% ../nbs/01d_loaders.ipynb #87698b1e
+def _yolo_numbers(parts:list)->list:
+    "The coordinates of a YOLO line; `FieldError` naming the one that is not a number, with its text."
+    return [number_field(v, f"coordinate {i + 1}", text=True) for i, v in enumerate(parts)]
+
 def _parse_yolo(line:str, names:list, size:tuple, report:Report, where:str)->Detection:
     "A `Detection` from one YOLO line (box or polygon), or None (counted)."
     parts = line.split()
     if len(parts) < 5 or (len(parts) > 5 and len(parts) % 2 == 0) or not re.fullmatch(r"\d+", parts[0]):
         return report.drop(where, "malformed label line", line)
-    c, v, (w, h) = int(parts[0]), floats_or_nan(parts[1:], len(parts) - 1), size
+    if (v := read_field(report, f"{where} line {line!r}", _yolo_numbers, parts[1:])) is None: return None
+    c, (w, h) = int(parts[0]), size
     if c >= len(names): return report.drop(where, "unknown class", f"class id {c} of {len(names)}")
     if len(v) > 4: xs, ys = v[0::2], v[1::2]; box = (min(xs)*w, min(ys)*h, max(xs)*w, max(ys)*h)
     else: box = ((v[0] - v[2]/2)*w, (v[1] - v[3]/2)*h, (v[0] + v[2]/2)*w, (v[1] + v[3]/2)*h)
     return Detection(names[c], box)
 
 def _yolo_sample(img:Path, label:Path, names:list, report:Report, exif:str="upright")->Sample:
-    "A sample from an image and its label file (absent: no objects); size read from the image header (stored size if `exif='stored'`)."
+    "A sample from an image and its label file (absent: no objects; not UTF-8: skipped, counted); size read from the image header (stored size if `exif='stored'`)."
     try: info = image_info(img, decode=False); size = info.stored if exif == "stored" else info.size
     except Exception: size = None # `validate` skips and counts it
-    lines = [l for l in label.read_text().splitlines() if l.strip()] if label.exists() else []
+    try: lines = [l for l in label.read_text().splitlines() if l.strip()] if label.exists() else []
+    except UnicodeDecodeError as e: return report.skip(str(label), "label file not UTF-8 text", str(e))
     objs = [_parse_yolo(l, names, size or (1, 1), report, str(label)) for l in lines]
     return Sample(img, size, [d for d in objs if d], img.name)
 
@@ -148,7 +184,7 @@ def _yolo_orphans(label_dir:Path, stems:set, report:Report):
     "Count each label file without an image as a skipped image, with the boxes it holds."
     for t in sorted(label_dir.glob("*.txt")):
         if t.stem in stems or t.name == "classes.txt": continue
-        report.skip(str(t), "missing image", "label file without image", sum(bool(l.strip()) for l in t.read_text().splitlines()))
+        report.skip(str(t), "missing image", "label file without image", sum(bool(l.strip()) for l in t.read_text(errors='replace').splitlines()))
 
 @delegates(validate, but=["report", "mode", "classes"])
 def load_yolo(img_dir:Path, # folder of images
@@ -160,9 +196,9 @@ def load_yolo(img_dir:Path, # folder of images
     img_dir, report, names = Path(img_dir), new_report(mode), read_classes(classes)
     label_dir = Path(label_dir) if label_dir else _label_dir(img_dir)
     images = [p for p in sorted(img_dir.iterdir()) if p.suffix.lower() in IMG_EXTS] # a.jpg and a.png both read a.txt
-    _yolo_orphans(label_dir, {p.stem for p in images}, report)
-    return validate([_yolo_sample(p, label_dir/f"{p.stem}.txt", names, report, kwargs.get("exif", "upright")) for p in images],
-                    report=report, **kwargs)
+    count_unlisted(sorted(img_dir.iterdir()), report); _yolo_orphans(label_dir, {p.stem for p in images}, report)
+    samples = [_yolo_sample(p, label_dir/f"{p.stem}.txt", names, report, kwargs.get("exif", "upright")) for p in images]
+    return validate([s for s in samples if s], report=report, **kwargs)
 
 # %% ../nbs/01d_loaders.ipynb #9bdd4073
 class HFImage:
@@ -181,17 +217,34 @@ def _class_names(feature)->list:
     return _class_names(feature.feature) if hasattr(feature, "feature") else None
 
 # %% ../nbs/01d_loaders.ipynb #3b1cb4cd
+def _hf_rows(objs)->list:
+    "One row's `objects` as a list of dicts, from a dict of lists of one length or a list of dicts; `FieldError` otherwise."
+    if isinstance(objs, dict):
+        lens = {k: len(v) if isinstance(v, list) else type(v).__name__ for k, v in objs.items()}
+        if len(set(lens.values())) > 1 or not all(isinstance(n, int) for n in lens.values()):
+            raise FieldError("objects", "a dict of lists of one length (one entry per box)", lens)
+        return [dict(zip(objs, v)) for v in zip(*objs.values())]
+    if not isinstance(objs, list) or not all(isinstance(o, dict) for o in objs): raise FieldError("objects", "a list of {bbox, category} or a dict of lists", objs)
+    return objs
+
 def _hf_objects(objs, names:list, bbox_format:str, report:Report, where:str)->list:
-    "The `Detection`s of one row's `objects` (a dict of lists or a list of dicts)."
-    if isinstance(objs, dict): objs = [dict(zip(objs, v)) for v in zip(*objs.values())]
+    "The `Detection`s of one row's `objects` (read by `_hf_rows`): unknown classes and bad boxes counted (or raised)."
     dets = []
-    for o in objs or []:
+    for j, o in enumerate(objs):
         c = o.get("category")
-        label = c if isinstance(c, str) else names[c] if names and isinstance(c, int) and 0 <= c < len(names) else None
+        label = c if isinstance(c, str) else names[c] if names and type(c) is int and 0 <= c < len(names) else None
         if label is None: report.drop(where, "unknown class", f"category {c!r}"); continue
-        x1, y1, a, b = floats_or_nan(o.get("bbox"))
+        if (b := read_field(report, f"{where} object {j}", box_field, o.get("bbox"))) is None: continue
+        x1, y1, a, b = b
         dets.append(Detection(label, (x1, y1, x1 + a, y1 + b) if bbox_format == "xywh" else (x1, y1, a, b)))
     return dets
+
+def _hf_sample(row:dict, i:int, image:HFImage, objects_col:str, names:list, bbox_format:str, report:Report)->Sample:
+    "The sample of row `i`, or None when its `objects`, width or height break their rule (skipped, counted)."
+    raw = row.get(objects_col); n = max((len(v) for v in raw.values() if isinstance(v, list)), default=0) if isinstance(raw, dict) else 0
+    if (objs := read_field(report, f"row {i}", _hf_rows, raw, skip=n)) is None: return None # a dict of lists of unequal lengths: its longest list is lost
+    size = read_field(report, f"row {i}", lambda r: tuple(size_field(r.get(k), k) for k in ("width", "height")), row, skip=len(objs))
+    return None if size is None else Sample(image, size, _hf_objects(objs, names, bbox_format, report, f"row {i}"), f"row {i}")
 
 # %% ../nbs/01d_loaders.ipynb #0fc334c6
 def _split_dirs(ds:datasets.DatasetDict)->list:
@@ -214,16 +267,15 @@ def load_hf(ds:datasets.Dataset, # a dataset in the common detection schema
     "Samples from a Hugging Face detection dataset, images read lazily from the dataset, validated."
     if isinstance(ds, datasets.DatasetDict): raise ValueError(_one_split(ds))
     if bbox_format not in ("xywh", "xyxy"): raise ValueError(f"bbox_format must be 'xywh' or 'xyxy', got {bbox_format!r}")
+    if objects_col not in ds.column_names: raise DataError(f"the dataset has no {objects_col!r} column (objects_col); its columns: {ds.column_names}")
     report, names = new_report(mode), _class_names(ds.features[objects_col])
     raw = ds.select_columns([image_col]).cast_column(image_col, datasets.Image(decode=False))
     meta = ds.select_columns([c for c in (objects_col, "width", "height") if c in ds.column_names])
-    samples = [Sample(HFImage(raw, i, image_col), (row.get("width"), row.get("height")),
-                      _hf_objects(row[objects_col], names, bbox_format, report, f"row {i}"), f"row {i}")
-               for i, row in enumerate(meta)]
-    return validate(samples, report=report, **kwargs)
+    samples = [_hf_sample(row, i, HFImage(raw, i, image_col), objects_col, names, bbox_format, report) for i, row in enumerate(meta)]
+    return validate([s for s in samples if s], report=report, **kwargs)
 
 # %% ../nbs/01d_loaders.ipynb #e21fefda
-def _hf_rows(samples:Sequence[Sample], classes:list):
+def _to_hf_rows(samples:Sequence[Sample], classes:list):
     "One row of `to_hf`'s schema per sample, each image loaded only when its row is written."
     index = {c: i for i, c in enumerate(classes)}
     for s in samples:
@@ -237,17 +289,19 @@ def to_hf(samples:Sequence[Sample], classes:Sequence[str]=None)->datasets.Datase
                                "objects": {"bbox": datasets.List(datasets.List(datasets.Value("float32"), length=4)),
                                            "category": datasets.List(datasets.ClassLabel(names=classes))}})
     # streamed to an Arrow file in datasets' cache, a batch of rows at a time; a fresh fingerprint, as hashing the samples would cost more than writing them
-    return datasets.Dataset.from_generator(_hf_rows, features=feats, gen_kwargs=dict(samples=samples, classes=tuple(classes)), fingerprint=datasets.fingerprint.generate_random_fingerprint())
+    return datasets.Dataset.from_generator(_to_hf_rows, features=feats, gen_kwargs=dict(samples=samples, classes=tuple(classes)), fingerprint=datasets.fingerprint.generate_random_fingerprint())
 
 # %% ../nbs/01d_loaders.ipynb #cb63faaf
 def image_files(src, # a folder (searched recursively), an image file, or a list of them
+                report:Report=None, # where files of other types PIL reads (`.gif`...) are counted as skipped
                )->list: # `Path`s: files as given, folders expanded to their image files in sorted order
     "The image files that `src` names; a folder without any raises, naming it."
     out = []
     for p in map(Path, [src] if isinstance(src, (str, Path)) else src):
         if not p.is_dir(): out.append(p); continue
-        found = sorted(f for f in p.rglob("*") if f.suffix.lower() in IMG_EXTS and f.is_file()
-                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        if report is not None: count_unlisted(files, report)
+        found = [f for f in files if f.suffix.lower() in IMG_EXTS]
         if not found: raise DataError(f"{p}: no image files ({' '.join(IMG_EXTS)})")
         out += found
     return out
@@ -258,7 +312,7 @@ def load_images(src, # a folder (searched recursively), an image file, or a list
                )->tuple: # (`Sample`s without objects, ids their paths; `Report`)
     "Samples to predict on: each image checked and sized (upright) from its file."
     report, out = new_report(mode), []
-    for p in image_files(src):
+    for p in image_files(src, report):
         if (s := check_image(Sample(p, None, [], str(p)), report, decode)) is not None: out.append(s)
     report.images = len(out)
     return out, report
@@ -279,6 +333,7 @@ def load_samples(fmt:str, # one of `FORMATS`
                  classes:str=None, # YOLO class names file (default: classes.txt or data.yaml next to the images)
                  mode:str="strict", # 'strict' stops at the first bad image or box, 'lenient' skips and counts
                  n:int=64, size:int=224, seed:int=0, # synthetic shapes: how many, side in pixels, seed
+                 report_path=None, # also write the loader's report (every event, with its file) here as CSV
                 )->list: # `Sample`s
     "Samples from a dataset on disk in any supported format, validated, with the loader's report printed."
     if fmt not in FORMATS: raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
@@ -289,5 +344,6 @@ def load_samples(fmt:str, # one of `FORMATS`
     elif fmt == "voc": samples, report = load_voc(data, images, mode=mode)
     elif fmt == "yolo": samples, report = load_yolo(data, _yolo_classes(Path(data), classes), mode=mode)
     else: samples, report = load_hf(datasets.load_from_disk(data), mode=mode)
-    print(f"{fmt} {data}: {report.summary()}")
+    print(f"{fmt} {data}: {report!r}" if report.seen_images > report.images or report.seen_boxes > report.boxes else f"{fmt} {data}: {report.summary()}")
+    if report_path: print(f"report of what was skipped, dropped, repaired or converted: {report.save(report_path)}")
     return samples

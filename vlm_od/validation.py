@@ -16,8 +16,9 @@ from .core import *
 from .data import *
 
 # %% auto #0
-__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'EDGE_TOL', 'DataError', 'Report', 'new_report', 'image_info',
-           'check_image', 'floats_or_nan', 'check_box', 'validate']
+__all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'MAX_ASPECT', 'EDGE_TOL', 'DataError', 'Report', 'new_report',
+           'image_info', 'model_refuses', 'check_image', 'floats_or_nan', 'FieldError', 'number_field', 'box_field',
+           'id_field', 'label_field', 'flag_field', 'size_field', 'path_field', 'read_field', 'check_box', 'validate']
 
 # %% ../nbs/01b_validation.ipynb #ffffb790
 class DataError(ValueError):
@@ -34,6 +35,7 @@ class Report:
     images:int = 0 # images kept
     boxes:int = 0 # boxes kept
     lost_boxes:int = 0 # boxes of skipped images
+    events:list = field(default_factory=list) # every (action, reason, where, detail) counted, for `Report.save`
 
 # %% ../nbs/01b_validation.ipynb #f77dd6d3
 @patch
@@ -46,7 +48,7 @@ def add(self:Report, action:str, # SKIPPED, DROPPED, REPAIRED or NOTED
     "Count one event; in strict mode a skip, drop or repair raises `DataError` naming `where` and the reason."
     if self.strict and (action != NOTED if fatal is None else fatal):
         raise DataError(f"{where}: {reason}" + (f" ({detail})" if detail else ""))
-    self.counts[(action, reason)] += 1
+    self.counts[(action, reason)] += 1; self.events.append((action, reason, str(where), detail))
     ex = self.examples.setdefault((action, reason), [])
     if len(ex) < 3: ex.append(str(where))
 
@@ -107,8 +109,22 @@ def new_report(mode:str)->Report:
     if mode not in ("strict", "lenient"): raise ValueError(f"mode must be 'strict' or 'lenient', got {mode!r}")
     return Report(strict=mode == "strict")
 
+# %% ../nbs/01b_validation.ipynb #30e1990f
+@patch
+def save(self:Report, path)->Path:
+    "Write every event (action, reason, file or entry, detail) as CSV; the path."
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(self.events, columns=["action", "reason", "where", "detail"]).to_csv(path, index=False)
+    return Path(path)
+
 # %% ../nbs/01b_validation.ipynb #dbbd30d6
-ImageInfo = namedtuple("ImageInfo", "size stored mode orientation") # upright size, stored size, PIL mode, EXIF tag
+ImageInfo = namedtuple("ImageInfo", "size stored mode orientation raw_orientation", defaults=(None,)) # upright size, stored size, PIL mode, EXIF orientation applied, tag as stored
+
+def _orientation(img:Image.Image)->tuple:
+    "(orientation to apply, tag as stored): a tag outside 1..8 (a camera's 65537) is upright, as PIL and image viewers take it."
+    try: raw = orientation(img)
+    except (TypeError, ValueError): raw = img.getexif().get(ORIENTATION)
+    return (raw if raw in range(1, 9) else 1), raw
 
 def image_info(src, # a path, PIL image or zero-argument callable
                decode:bool=True, # decode the pixels (finds truncated files) or read the header only
@@ -118,10 +134,19 @@ def image_info(src, # a path, PIL image or zero-argument callable
     img = open_image(src)
     try:
         if decode: img.load()
-        o = orientation(img)
-        return ImageInfo(upright_size(img.size, o), img.size, img.mode, o)
+        o, raw = _orientation(img)
+        return ImageInfo(upright_size(img.size, o), img.size, img.mode, o, raw)
     finally:
         if not isinstance(src, Image.Image): img.close()
+
+# %% ../nbs/01b_validation.ipynb #40d97c5d
+MAX_ASPECT = 200 # longest over shortest side: transformers' `smart_resize` (and qwen-vl-utils') refuse more
+
+def model_refuses(size:tuple)->str:
+    "Why a Qwen VL processor cannot take an image of `size` (width, height), or '' when it can."
+    w, h = size
+    if min(w, h) < 1: return "empty image (a side of 0 pixels)"
+    return f"aspect ratio over {MAX_ASPECT} (the processor's smart_resize refuses it)" if max(w, h)/min(w, h) > MAX_ASPECT else ""
 
 # %% ../nbs/01b_validation.ipynb #46555291
 def _where(s:Sample)->str: return str(s.image) if isinstance(s.image, (str, Path)) else s.id or repr(s.image)
@@ -170,6 +195,8 @@ def check_image(sample:Sample, # the record to check
     except Exception as e: return report.skip(where, "corrupt or truncated image", str(e), n)
     if info.mode != "RGB": report.note(where, f"{info.mode} converted to RGB")
     if info.orientation != 1: report.note(where, f"EXIF orientation {info.orientation} applied")
+    if info.raw_orientation not in (None, info.orientation): report.note(where, "EXIF orientation outside 1..8 (taken as upright, as PIL does)")
+    if (why := model_refuses(info.size)): return report.skip(where, why, f"{info.size[0]}x{info.size[1]}", n)
     return _fit_size(sample, info, report, exif)
 
 # %% ../nbs/01b_validation.ipynb #afc16b52
@@ -180,6 +207,82 @@ def floats_or_nan(vals, n:int=4)->tuple:
         try: return float(v)
         except (TypeError, ValueError): return math.nan
     return tuple(f(v) for v in vals)
+
+# %% ../nbs/01b_validation.ipynb #0cbd8c25
+class FieldError(DataError):
+    "A field of an entry that breaks its rule; `field` names it, the message shows the bad text."
+    def __init__(self, field:str, want:str, got):
+        r = repr(got); self.field = field.split("[")[0]
+        super().__init__(f"{field} must be {want}, got {r if len(r) <= 60 else r[:57] + '...'}")
+
+def number_field(v, # the value read
+                 field:str, # its name, for the message
+                 text:bool=False, # accept numeric text ("12.5"): the text formats (VOC, YOLO) hold nothing else
+                )->float:
+    "A finite number; `FieldError` for null, booleans, lists, text (unless `text`), NaN and infinities."
+    if isinstance(v, str) and text:
+        try: v = float(v.strip())
+        except ValueError: raise FieldError(field, "a number", v) from None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v): raise FieldError(field, "a finite number", v)
+    return float(v)
+
+# %% ../nbs/01b_validation.ipynb #d137c50a
+def box_field(v, # the value read: a list of numbers
+              field:str="bbox", # its name, for the message
+              n:int=4, # how many numbers
+              text:bool=False, # numbers may be numeric text
+             )->tuple:
+    "Exactly `n` finite numbers from a list; `FieldError` for 3 or 5 values, a string, a dict, booleans or null."
+    if not isinstance(v, (list, tuple)) or len(v) != n: raise FieldError(field, f"a list of {n} numbers", v)
+    return tuple(number_field(x, f"{field}[{i}]", text) for i, x in enumerate(v))
+
+def id_field(v, field:str="id")->int|str:
+    "An id: an integer or a string (booleans, floats, null, lists and dicts refused: they are not ids, or not hashable)."
+    if isinstance(v, bool) or not isinstance(v, (int, str)): raise FieldError(field, "an integer or a string", v)
+    return v
+
+def label_field(v, field:str="name")->str:
+    "A class name: non-empty text, surrounding spaces removed."
+    if not isinstance(v, str) or not v.strip(): raise FieldError(field, "a non-empty string", v)
+    return v.strip()
+
+# %% ../nbs/01b_validation.ipynb #07f7ce35
+def flag_field(v, field:str="iscrowd")->bool:
+    "A 0/1 flag such as COCO's `iscrowd`: 0, 1, false or true; absent (None) is 0. The text '0' is refused, not read as true."
+    if v is None: return False
+    if v not in (0, 1) or isinstance(v, (str, float)): raise FieldError(field, "0 or 1", v)
+    return bool(v)
+
+def size_field(v, field:str="width", text:bool=False)->int|None:
+    "An image side in pixels: a positive whole number, or None when absent (read from the image). Never a negative turned positive."
+    if v is None or (text and isinstance(v, str) and not v.strip()): return None
+    f = number_field(v, field, text)
+    if f <= 0 or f != int(f): raise FieldError(field, "a positive whole number of pixels", v)
+    return int(f)
+
+# %% ../nbs/01b_validation.ipynb #49ac2964
+def path_field(v, # a file name from an annotation (COCO `file_name`, VOC `<filename>`)
+               root:Path, # the folder it is relative to
+               field:str="file_name", # its name, for the message
+               outside:bool=False, # allow an absolute path or `..` that leaves `root`
+              )->Path:
+    "`root/v`, refusing an absolute path or one that climbs out of `root` with `..` unless `outside` allows it."
+    if not isinstance(v, str) or not v.strip(): raise FieldError(field, "a non-empty file name", v)
+    p = Path(v)
+    if not outside and (p.is_absolute() or p.anchor or ".." in p.parts):
+        raise FieldError(field, "a path inside the image folder (pass outside=True to allow others)", v)
+    return Path(root)/p
+
+# %% ../nbs/01b_validation.ipynb #caf8e7ed
+def read_field(report:Report, # where a bad field is counted (lenient) or raised (strict)
+               where:str, # the file and entry, e.g. 'gt.json annotation 3'
+               fn, *args, # the rule (or any reader that raises `FieldError`) and its arguments
+               skip:int=None, # count an image skipped with this many boxes; default: a box dropped
+              ):
+    "`fn(*args)`, or None with the `FieldError` counted as `bad <field>` (a box dropped, or an image skipped); strict mode raises naming `where`."
+    try: return fn(*args)
+    except FieldError as e:
+        return report.drop(where, f"bad {e.field}", str(e)) if skip is None else report.skip(where, f"bad {e.field}", str(e), skip)
 
 # %% ../nbs/01b_validation.ipynb #5a21cc2c
 EDGE_TOL = 0.5 # pixels a box may overshoot the image by rounding alone: clipped without a repair event

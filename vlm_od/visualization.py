@@ -33,20 +33,30 @@ def class_colours(labels)->dict:
     return {l: cmap(i) for i, l in enumerate(names)}
 
 # %% ../nbs/05_visualization.ipynb #d7fc6e04
+def _label_offsets(ax, anchors:list, up:bool, step:float=10)->list:
+    "A vertical offset in points per label anchor: a label that would cover an earlier one moves on by one line (down, or `up`)."
+    px, placed, out = step*ax.figure.dpi/72, [], []
+    for x, y in (ax.transData.transform(anchors) if anchors else []):
+        k = 0
+        while any(abs(x - a) < 4*px and abs(y + (k if up else -k)*px - b) < px for a, b in placed): k += 1
+        placed.append((x, y + (k if up else -k)*px)); out.append((k if up else -k)*step)
+    return out
+
 def draw_detections(ax, # a matplotlib axis showing the image
                     dets:list, # `Detection`s in image pixels
                     colours:dict=None, # label -> colour; `class_colours` of the labels when None
                     dashed:bool=False, # dashed outline (predictions) or solid (ground truth)
                     scores:bool=False, # write the score after the label
                    ):
-    "Draw labelled box outlines of `dets` on `ax`: solid with the label at the top, or dashed with it at the bottom."
+    "Draw labelled box outlines of `dets` on `ax`: solid with the label at the top, or dashed with it at the bottom; labels of overlapping boxes stack, not cover each other."
     colours = colours or class_colours(d.label for d in dets)
-    for d in dets:
+    anchors = [(d.box[0], d.box[3] if dashed else d.box[1]) for d in dets]
+    for d, xy, off in zip(dets, anchors, _label_offsets(ax, anchors, up=dashed)):
         x1, y1, x2, y2 = d.box
         c = colours.get(d.label, "black")
         ax.add_patch(Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, lw=2, ec=c, ls="--" if dashed else "-"))
-        ax.text(x1, y2 if dashed else y1, f"{d.label} {d.score:.2f}" if scores else d.label, color="white", fontsize=7,
-                va="bottom" if dashed else "top", clip_on=True, bbox=dict(facecolor=c, alpha=.8, pad=1, lw=0))
+        ax.annotate(f"{d.label} {d.score:.2f}" if scores else d.label, xy, xytext=(0, off), textcoords="offset points", color="white", fontsize=7,
+                    va="bottom" if dashed else "top", annotation_clip=True, bbox=dict(facecolor=c, alpha=.8, pad=1, lw=0))
 
 # %% ../nbs/05_visualization.ipynb #2e74d3e6
 def _legend_handles(colours:dict, preds:bool=True)->list:
@@ -79,12 +89,17 @@ def save_sample(sample:Sample, # the image (and its ground truth, if any: drawn 
                 path, # the PNG file to write
                 colours:dict=None, # label -> colour; one dict for every file keeps each class's colour
                 max_side:int=1024, # the longer side of the picture in pixels (images are never enlarged)
+                legend:bool=True, # a legend of the classes in this picture (with their run-wide colours) in a corner
                )->Path:
     "Save `show_sample` of one image as a PNG at the image's resolution, the image filling it."
     w, h = sample.size
     scale = min(1.0, max_side/max(w, h))
     fig = plt.figure(figsize=(w*scale/100, h*scale/100), dpi=100)
-    show_sample(sample, preds, ax=fig.add_axes((0, 0, 1, 1)), colours=colours, legend=False)
+    ax, preds = fig.add_axes((0, 0, 1, 1)), detections_of(preds or [])
+    colours = colours or class_colours(d.label for d in sample.objects + preds)
+    show_sample(sample, preds, ax=ax, colours=colours, legend=False)
+    here = {d.label for d in sample.objects + preds}
+    if legend and here: ax.legend(handles=_legend_handles({l: c for l, c in colours.items() if l in here}, bool(preds)), fontsize=6, loc="lower right", framealpha=.7)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100); plt.close(fig)
     return Path(path)
