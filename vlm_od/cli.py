@@ -23,6 +23,7 @@ from .callbacks import *
 from .evaluation import *
 from .demo import *
 from .visualization import class_colours, save_sample
+from .tiny import ALL_FAMILIES
 
 # %% auto #0
 __all__ = ['HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE', 'TRAIN_EXAMPLE', 'format_metrics', 'exit_on_bad_input',
@@ -243,6 +244,7 @@ def _demo_parser()->argparse.ArgumentParser:
     p.add_argument("--output_dir", default="demo_output", help="where metrics.json, the model and the pictures go (default: %(default)s)")
     p.add_argument("--max_steps", type=int, default=DEMO["max_steps"], help="training steps (default: %(default)s)")
     p.add_argument("--seed", type=int, default=DEMO["seed"], help="seed of data and weights (default: %(default)s)")
+    p.add_argument("--family", default=DEMO["family"], choices=ALL_FAMILIES, help="the tiny model's architecture (default: %(default)s)")
     return p
 
 _RUN_FLAGS = ("--config", "--model_name_or_path", "-h", "--help", "--help-all")
@@ -257,7 +259,7 @@ def train_cli(argv:list=None):
     if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)
-        run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed)
+        run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed, family=a.family)
     elif "--help-all" in argv: train_parser().print_help()
     elif "-h" in argv or "--help" in argv: print(train_help())
     else: run_training(*train_parser().parse_args_and_config(argv))

@@ -362,9 +362,18 @@ def _config_dict(path)->dict|None:
         if not isinstance(f, str): return None
     return json.loads(Path(f).read_text())
 
+_TYPE_NAMES = (("qwen3_5_moe", r"qwen3[._]?[56].*-a\d+b"), ("qwen3_5", r"qwen3[._]?[56]"), ("qwen3_vl_moe", r"qwen3-?vl.*-a\d+b"),
+               ("qwen3_vl", r"qwen3-?vl"), ("qwen2_5_vl", r"qwen2[._]?5-?vl"), ("qwen2_vl", r"qwen2-?vl"))
+
+def _type_by_name(name)->str|None:
+    "The `model_type` a Qwen model id's name suggests (MoE ids name their active parameters, e.g. '-A3B'), or None."
+    key = re.sub(r"[_ ]", "-", str(name).lower())
+    return next((t for t, pat in _TYPE_NAMES if re.search(pat, key)), None)
+
 def model_type_of(obj)->str|None:
     "The `model_type` of a model, a config or a folder / cached hub id (from `architectures` if `model_type` is unknown); None if no config."
-    if isinstance(obj, (str, Path)): d = _config_dict(obj) or {}
+    if isinstance(obj, (str, Path)):
+        if (d := _config_dict(obj)) is None: return _type_by_name(obj) # the last resort: no config to read
     elif isinstance(obj, PretrainedConfig): d = obj.to_dict()
     elif hasattr(obj, "config") and not hasattr(obj, "image_processor"): return model_type_of(obj.config)
     else: return None
