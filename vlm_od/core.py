@@ -421,16 +421,21 @@ def save_dialect(dialect:Dialect, path)->Path:
     f.write_text(json.dumps(dialect.to_dict(), indent=1))
     return f
 
+def _read_dialect(f:Path, key:str=None)->Dialect:
+    "The dialect in the JSON file `f` (under `key`), or an error naming the file and the reason."
+    try: d = json.loads(Path(f).read_text()); return dialect_from_dict(d[key] if key else d)
+    except (ValueError, KeyError, TypeError) as e: raise ValueError(f"{f}: not a valid vlm_od dialect ({e})") from None
+
 def load_dialect(path)->Dialect:
     "The dialect saved in the directory `path` by `save_dialect`."
-    return dialect_from_dict(json.loads((Path(path)/DIALECT_FILE).read_text()))
+    return _read_dialect(Path(path)/DIALECT_FILE)
 
 def _saved_dialect(obj)->Dialect|None:
     "The dialect `save_dialect` wrote in the folder a path, config or model was loaded from, if any."
     cfg = obj if isinstance(obj, PretrainedConfig) else getattr(obj, "config", None)
     p = obj if isinstance(obj, (str, Path)) else getattr(cfg, "_name_or_path", None)
     if not p: return None
-    if (Path(p)/TASK_FILE).is_file(): return dialect_from_dict(json.loads((Path(p)/TASK_FILE).read_text())["dialect"])
+    if (Path(p)/TASK_FILE).is_file(): return _read_dialect(Path(p)/TASK_FILE, "dialect")
     return load_dialect(p) if (Path(p)/DIALECT_FILE).is_file() else None
 
 # %% ../nbs/00_core.ipynb #475a37bb
