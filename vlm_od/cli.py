@@ -26,6 +26,7 @@ from .rewards import RewardWeights
 from .grpo import *
 from .visualization import class_colours, save_sample, plot_history
 import matplotlib.pyplot as plt
+from .tiny import ALL_FAMILIES
 
 # %% auto #0
 __all__ = ['MAX_NEW_TOKENS', 'BATCH_SIZE', 'VAL_SEED_OFFSET', 'TRAIN_SEED', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE',
@@ -130,6 +131,7 @@ class DetectionArguments:
     image_size: int = _arg(224, "Synthetic shapes: image side in pixels.")
     dialect: str = _arg("auto", "Answer format; auto: the model family's own.", ("auto", *DIALECTS))
     prompt: str = _arg(DETECT_PROMPT, "The instruction given with each image; saved with the model, and vlm_od_eval and vlm_od_predict ask with it.")
+    thinking: bool = _arg(False, "Qwen3.5 / 3.6: train and ask with thinking on (the prompt opens a think block); off: the template's empty think block.")
     min_pixels: int = _arg(PixelRange.min_pixels, "Smallest image area after the processor resizes it (training and evaluation must agree); follows a smaller --max_pixels when left at its default.")
     max_pixels: int = _arg(PixelRange.max_pixels, "Largest image area after resizing; memory grows with it.")
     lora_vision: str = _arg("none", "With --use_peft: LoRA on the language model only (none), plus the vision merger (merger), or plus the vision tower (all).", tuple(LORA_PARTS))
@@ -190,7 +192,7 @@ def yaml_value(p:argparse.ArgumentParser, # the parser whose flags the YAML keys
 
 # %% ../nbs/08_cli.ipynb #b989b9e3
 TRAIN_HELP_GROUPS = {
-    "model": ("model_name_or_path", "dtype", "attn_implementation", "load_in_4bit", "min_pixels", "max_pixels", "dialect"),
+    "model": ("model_name_or_path", "dtype", "attn_implementation", "load_in_4bit", "min_pixels", "max_pixels", "dialect", "thinking"),
     "data": ("data_format", "train_data", "train_images", "val_data", "val_images", "classes", "data_mode", "val_fraction", "prompt"),
     "LoRA": ("use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_vision"),
     "training": ("output_dir", "max_steps", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps",
@@ -201,7 +203,7 @@ TRAIN_HELP_GROUPS = {
 TRAIN_USAGE = """usage: vlm_od_train [--config run.yaml] [--flag value ...]
        vlm_od_train [--demo]        (no arguments: the CPU demo on a tiny model)
 
-Fine-tune a Qwen2-VL, Qwen2.5-VL or Qwen3-VL model for object detection with TRL's SFTTrainer. Flags override
+Fine-tune a Qwen VL model (Qwen2-VL to Qwen3.5 / 3.6) for object detection with TRL's SFTTrainer. Flags override
 the YAML file, whose keys are the flag names. Launch on several GPUs with `accelerate launch --num_processes N
 $(which vlm_od_train) ...`. The output folder gets checkpoints, final/ (model, processor and answer format,
 ready for vlm_od_eval) and metrics.json."""
@@ -369,7 +371,7 @@ def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
         model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
                                       m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
         print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
-        task = Task(_dialect(d.dialect, model, processor), d.prompt, pixels=PixelRange.of(processor)) # travels to training, evaluation and the saved model
+        task = Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor)) # travels to training, evaluation and the saved model
         ev = DetectionEvalCallback(val, task, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
                                    pictures=d.eval_pictures, save_dir=out/"eval") if val else None
         trainer = make_trainer(model, processor, train, task, args, _peft_config(m, d),
@@ -404,6 +406,7 @@ def _demo_parser()->argparse.ArgumentParser:
     p.add_argument("--output_dir", default="demo_output", help="where metrics.json, the model and the pictures go (default: %(default)s)")
     p.add_argument("--max_steps", type=int, default=DEMO["max_steps"], help="training steps (default: %(default)s)")
     p.add_argument("--seed", type=int, default=DEMO["seed"], help="seed of data and weights (default: %(default)s)")
+    p.add_argument("--family", default=DEMO["family"], choices=ALL_FAMILIES, help="the tiny model's architecture (default: %(default)s)")
     return p
 
 _RUN_FLAGS = ("--config", "--model_name_or_path", "-h", "--help", "--help-all")
@@ -419,7 +422,7 @@ def train_cli(argv:list=None):
     if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)
-        run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed)
+        run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed, family=a.family)
     elif _method(argv) == "grpo": run_grpo(*grpo_parser().parse_args_and_config(argv))
     elif "--help-all" in argv: train_parser().print_help()
     elif "-h" in argv or "--help" in argv: print(train_help())

@@ -12,14 +12,16 @@ import torch
 from torchvision.ops import box_iou
 from fastcore.basics import store_attr, patch
 from transformers import PretrainedConfig
+from transformers.models.auto.modeling_auto import MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
+from huggingface_hub import try_to_load_from_cache
 from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
 
 # %% auto #0
-__all__ = ['NO_OBJECTS', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'DIALECT_FILE', 'TASK_FILE', 'Detection',
-           'not_crowd', 'xywh', 'iou_matrix', 'round_half_up', 'order_box', 'clip_box', 'to_scale', 'from_scale',
-           'ParseResult', 'Dialect', 'Qwen2VLDialect', 'JSONDialect', 'Qwen25VLDialect', 'resize_settings',
-           'Qwen3VLDialect', 'dialect_from_dict', 'save_dialect', 'load_dialect', 'dialect_for', 'check_dialect',
-           'round_trip_bound']
+__all__ = ['NO_OBJECTS', 'THINK_HINT', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'MODEL_TYPES', 'ARCHITECTURES',
+           'DIALECT_FILE', 'TASK_FILE', 'Detection', 'not_crowd', 'xywh', 'iou_matrix', 'round_half_up', 'order_box',
+           'clip_box', 'to_scale', 'from_scale', 'ParseResult', 'Dialect', 'answer_start', 'Qwen2VLDialect',
+           'JSONDialect', 'Qwen25VLDialect', 'resize_settings', 'Qwen3VLDialect', 'model_type_of', 'dialect_from_dict',
+           'save_dialect', 'load_dialect', 'check_processor', 'dialect_for', 'check_dialect', 'round_trip_bound']
 
 # %% ../nbs/00_core.ipynb #b0a87f19
 @dataclass
@@ -148,16 +150,30 @@ def _bad_size(size)->str:
     return "" if ok else f"bad image size {size!r}: width and height must be numbers above zero"
 
 # %% ../nbs/00_core.ipynb #8e9c3be1
+THINK_HINT = "answer cut inside an unfinished <think> block: raise max_new_tokens or turn thinking off (Task(thinking=False))"
+
+def answer_start(text:str, # the model's whole answer
+                 thinking:bool=False, # the prompt opened a think block (a thinking template's generation prompt ends in `<think>`)
+                )->int|None: # where the answer starts, or None if `text` ends inside an unfinished think block
+    "Skip a complete `<think>...</think>` block before the answer."
+    if "</think>" in text: return text.rindex("</think>") + len("</think>")
+    return None if thinking or "<think>" in text else 0
+
 @patch
 def parse(self:Dialect, text:str, # the model's answer
           size:tuple, # (width, height) of the original image
           labels:set=None, # known class names; others are kept and flagged in `notes`
+          thinking:bool=False, # the prompt opened a think block, so the answer follows its `</think>`
          )->ParseResult:
-    "Detections in original-image pixels from model text. Never raises."
+    "Detections in original-image pixels from model text, after any think block. Never raises."
     if (why := _bad_size(size)): return ParseResult([], "failed", [why])
-    try: res = self._read(text)
+    start = answer_start(text, thinking)
+    if start is None: return ParseResult([], "failed", [THINK_HINT])
+    try: res = self._read(text[start:])
     except Exception as e: return ParseResult([], "failed", [f"parser error: {e!r}"])
-    return self._finish(res, size, text, labels)
+    res = self._finish(res, size, text[start:], labels)
+    res.spans = [(a + start, b + start) for a, b in res.spans]
+    return res
 
 @patch
 def _read(self:Dialect, text:str)->ParseResult:
@@ -352,19 +368,57 @@ class Qwen3VLDialect(JSONDialect):
 
 # %% ../nbs/00_core.ipynb #c4557aab
 DIALECTS = {d.name: d for d in (Qwen2VLDialect, Qwen25VLDialect, Qwen3VLDialect)}
-_FAMILY_KEYS = (("qwen3_vl", "qwen3vl"), ("qwen2_5_vl", "qwen25vl"), ("qwen2_vl", "qwen2vl"))
+MODEL_TYPES = dict(qwen2_vl="qwen2_vl", qwen2_5_vl="qwen2_5_vl", qwen3_vl="qwen3_vl", qwen3_vl_moe="qwen3_vl",
+                   qwen3_5="qwen3_vl", qwen3_5_moe="qwen3_vl") # `config.model_type` -> the dialect its checkpoints answer in
+ARCHITECTURES = {MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES[t]: t for t in MODEL_TYPES} # class name -> `model_type`
+_FAMILY_KEYS = (("qwen3_vl", "qwen3vl"), ("qwen3_vl", "qwen35"), ("qwen3_vl", "qwen36"), ("qwen2_5_vl", "qwen25vl"), ("qwen2_vl", "qwen2vl"))
 
 def _family(name:str)->str|None:
-    "The Qwen VL family a model id, `model_type` or class name belongs to, or None."
+    "The Qwen VL family a model id, `model_type` or class name belongs to by its name, or None."
     key = re.sub(r"[^a-z0-9]", "", str(name).lower())
     return next((fam for fam, k in _FAMILY_KEYS if k in key), None)
 
+# %% ../nbs/00_core.ipynb #446f402b
+def _config_dict(path)->dict|None:
+    "The `config.json` of a folder, or of a hub id in the local Hugging Face cache (never downloads); None if neither."
+    f = Path(path)/"config.json"
+    if not f.is_file():
+        try: f = try_to_load_from_cache(str(path), "config.json")
+        except Exception: return None # not a valid hub id
+        if not isinstance(f, str): return None
+    return json.loads(Path(f).read_text())
+
+_TYPE_NAMES = (("qwen3_5_moe", r"qwen3[._]?[56].*-a\d+b"), ("qwen3_5", r"qwen3[._]?[56]"), ("qwen3_vl_moe", r"qwen3-?vl.*-a\d+b"),
+               ("qwen3_vl", r"qwen3-?vl"), ("qwen2_5_vl", r"qwen2[._]?5-?vl"), ("qwen2_vl", r"qwen2-?vl"))
+
+def _type_by_name(name)->str|None:
+    "The `model_type` a Qwen model id's name suggests (MoE ids name their active parameters, e.g. '-A3B'), or None."
+    key = re.sub(r"[_ ]", "-", str(name).lower())
+    return next((t for t, pat in _TYPE_NAMES if re.search(pat, key)), None)
+
+def model_type_of(obj)->str|None:
+    "The `model_type` of a model, a config or a folder / cached hub id (from `architectures` if `model_type` is unknown); None if no config."
+    if isinstance(obj, (str, Path)):
+        if (d := _config_dict(obj)) is None: return _type_by_name(obj) # the last resort: no config to read
+    elif isinstance(obj, PretrainedConfig): d = obj.to_dict()
+    elif hasattr(obj, "config") and not hasattr(obj, "image_processor"): return model_type_of(obj.config)
+    else: return None
+    mt = d.get("model_type")
+    return mt if mt in MODEL_TYPES else next((ARCHITECTURES[a] for a in d.get("architectures") or [] if a in ARCHITECTURES), mt)
+
+# %% ../nbs/00_core.ipynb #bf67b668
 def _family_of(obj)->str|None:
-    "The family of a string, a config, a processor or a model."
-    if isinstance(obj, (str, Path)): return _family(obj)
-    if isinstance(obj, PretrainedConfig): return _family(obj.model_type)
+    "The family of a model, config, folder or model id (by its config where one can be read, else by name), or a processor."
     if hasattr(obj, "image_processor"): return _family(type(obj).__name__)
-    if hasattr(obj, "config"): return _family_of(obj.config)
+    if (mt := model_type_of(obj)) is not None: return MODEL_TYPES.get(mt)
+    return _family(obj) if isinstance(obj, (str, Path)) else None
+
+def _unknown(obj)->str:
+    "The error for something no known architecture matches, listing the known ones."
+    mt = model_type_of(obj)
+    known = ", ".join(f"{t} ({c})" for c, t in ARCHITECTURES.items())
+    return (f"Cannot tell the model family of {str(obj)[:200]!r}" + (f": model_type {mt!r} is not supported" if mt else "") +
+            f". Known architectures: {known}; or a model id such as 'Qwen/Qwen2.5-VL-3B-Instruct' or 'Qwen/Qwen3.5-2B'")
 
 # %% ../nbs/00_core.ipynb #7fcb86ec
 def dialect_from_dict(d:dict)->Dialect:
@@ -393,32 +447,49 @@ def save_dialect(dialect:Dialect, path)->Path:
     f.write_text(json.dumps(dialect.to_dict(), indent=1))
     return f
 
+def _read_dialect(f:Path, key:str=None)->Dialect:
+    "The dialect in the JSON file `f` (under `key`), or an error naming the file and the reason."
+    try: d = json.loads(Path(f).read_text()); return dialect_from_dict(d[key] if key else d)
+    except (ValueError, KeyError, TypeError) as e: raise ValueError(f"{f}: not a valid vlm_od dialect ({e})") from None
+
 def load_dialect(path)->Dialect:
     "The dialect saved in the directory `path` by `save_dialect`."
-    return dialect_from_dict(json.loads((Path(path)/DIALECT_FILE).read_text()))
+    return _read_dialect(Path(path)/DIALECT_FILE)
 
 def _saved_dialect(obj)->Dialect|None:
     "The dialect `save_dialect` wrote in the folder a path, config or model was loaded from, if any."
     cfg = obj if isinstance(obj, PretrainedConfig) else getattr(obj, "config", None)
     p = obj if isinstance(obj, (str, Path)) else getattr(cfg, "_name_or_path", None)
     if not p: return None
-    if (Path(p)/TASK_FILE).is_file(): return dialect_from_dict(json.loads((Path(p)/TASK_FILE).read_text())["dialect"])
+    if (Path(p)/TASK_FILE).is_file(): return _read_dialect(Path(p)/TASK_FILE, "dialect")
     return load_dialect(p) if (Path(p)/DIALECT_FILE).is_file() else None
+
+# %% ../nbs/00_core.ipynb #475a37bb
+def check_processor(obj, # a model or config
+                    processor, # the processor to use with it
+                   ):
+    "Raise if the processor cuts images into other patches, or merges them otherwise, than the model's vision config."
+    vc = getattr(getattr(obj, "config", obj), "vision_config", None)
+    if vc is None: return
+    ip = processor.image_processor
+    want, got = (vc.patch_size, vc.spatial_merge_size), (ip.patch_size, ip.merge_size)
+    if want != got:
+        raise ValueError(f"The processor ({type(processor).__name__}) uses patch_size, merge_size = {got}, but the model's "
+                         f"vision config ({vc.model_type}) expects {want}: load the processor that ships with the model")
 
 # %% ../nbs/00_core.ipynb #0377783e
 def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect` or `to_dict()` settings
                 processor=None, # the processor in use, which fixes Qwen2.5-VL's resize rule
                )->Dialect:
-    "The answer format of a Qwen2-VL, Qwen2.5-VL or Qwen3-VL model, processor, config or model id."
+    "The answer format of a Qwen VL model, processor, config or model id (any of `MODEL_TYPES`)."
     if isinstance(obj, Dialect): return obj
     if isinstance(obj, dict): return dialect_from_dict(obj)
     if (saved := _saved_dialect(obj)) is not None: return saved if processor is None else check_dialect(saved, processor)
     family = _family_of(obj)
-    if family is None:
-        raise ValueError(f"Cannot tell the model family of {str(obj)[:200]!r}: expected a Qwen2-VL, Qwen2.5-VL or "
-                         "Qwen3-VL model, processor, config or model id (e.g. 'Qwen/Qwen2.5-VL-3B-Instruct')")
+    if family is None: raise ValueError(_unknown(obj))
     if processor is not None and _family_of(processor) != family:
         raise ValueError(f"The processor ({type(processor).__name__}) is not of the model's family ({family})")
+    if processor is not None: check_processor(obj, processor)
     if hasattr(obj, "image_processor"): processor = obj
     if processor is None: return _default_dialect(family, obj)
     return Qwen25VLDialect(**resize_settings(processor)) if family == "qwen2_5_vl" else DIALECTS[family]()

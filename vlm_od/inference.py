@@ -56,14 +56,14 @@ def span_score(logprobs:list, offsets:list, span:tuple)->float:
     return float(math.exp(sum(lp)/len(lp))) if lp else 0.0
 
 # %% ../nbs/03_inference.ipynb #60083311
-def _answer(tokenizer, ids:torch.Tensor, logprobs:torch.Tensor, dialect:Dialect, size:tuple)->Prediction:
-    "Parse one generated sequence, with a confidence score per detection; an answer that never ended is flagged."
+def _answer(tokenizer, ids:torch.Tensor, logprobs:torch.Tensor, dialect:Dialect, size:tuple, thinking:bool=False)->Prediction:
+    "Parse one generated sequence (after its think block; `thinking`: the prompt opened one), with a score per detection; an answer that never ended is flagged."
     stop = {tokenizer.pad_token_id, tokenizer.eos_token_id}
     n = next((i for i, t in enumerate(ids.tolist()) if t in stop), None)
     ended, n = n is not None, len(ids) if n is None else n
     ids, logprobs = ids[:n].tolist(), logprobs[:n].tolist()
     text = tokenizer.decode(ids, skip_special_tokens=False)
-    res = dialect.parse(text, size)
+    res = dialect.parse(text, size, thinking=thinking)
     if not ended: # cut by max_new_tokens: more boxes may have followed, and no boxes is not a "no objects" answer
         res.note("cut at max_new_tokens")
         if not res.detections: res.status = "failed"
@@ -101,7 +101,8 @@ def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
         gen = model.generate(**batch, generation_config=gen_cfg, synced_gpus=synced_generation(model)) # sharded: every process steps together
         new = gen.sequences[:, batch["input_ids"].shape[1]:]
         lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
-        out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), task.dialect, s.size) for j, s in enumerate(chunk)]
+        opened = [tok.decode(row[-4:]).rstrip().endswith("<think>") for row in batch["input_ids"]] # left padded: the prompt's end
+        out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), task.dialect, s.size, opened[j]) for j, s in enumerate(chunk)]
     model.train(was_training)
     return out
 

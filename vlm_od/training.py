@@ -10,6 +10,7 @@ from pathlib import Path
 import datasets, torch
 import pandas as pd
 from accelerate import PartialState
+from fastcore.basics import ifnone
 from fastcore.meta import delegates
 from packaging.version import Version
 from peft import LoraConfig, PeftConfig, PeftModel
@@ -17,6 +18,7 @@ from transformers import AutoModelForImageTextToText, AutoProcessor, BitsAndByte
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 from transformers.trainer import TRAINER_STATE_NAME
 from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
+from transformers.utils.import_utils import is_causal_conv1d_available, is_flash_linear_attention_available
 from trl import SFTConfig, SFTTrainer
 from .core import *
 from .data import *
@@ -24,12 +26,13 @@ from .task import *
 from .collators import *
 
 # %% auto #0
-__all__ = ['FLASH_MIN_VERSION', 'LM_TARGETS', 'MERGER_TARGETS', 'VISION_TARGETS', 'LORA_PARTS', 'MODULE_GROUPS', 'SFT_DEFAULTS',
-           'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'bf16_supported', 'default_dtype', 'choose_attention',
-           'attention_implementation', 'qlora_config', 'check_4bit', 'load_model', 'lora_targets', 'lora_config',
-           'module_group', 'trainable_summary', 'detection_dataset', 'token_lengths', 'device_defaults', 'sft_config',
-           'assistant_only_config', 'log_line', 'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint',
-           'save_trained', 'is_adapter', 'load_trained', 'merge_adapter']
+__all__ = ['FLASH_MIN_VERSION', 'LM_TARGETS', 'MERGER_TARGETS', 'VISION_TARGETS', 'LINEAR_ATTN_TARGETS', 'EXPERT_PARAMETERS',
+           'LORA_PARTS', 'MODULE_GROUPS', 'SFT_DEFAULTS', 'CHECKPOINTING_ALIASES', 'EVAL_LOG_KEYS', 'bf16_supported',
+           'default_dtype', 'choose_attention', 'attention_implementation', 'linear_attention_path', 'qlora_config',
+           'check_4bit', 'load_model', 'lora_targets', 'lora_config', 'module_group', 'trainable_summary',
+           'detection_dataset', 'token_lengths', 'device_defaults', 'sft_config', 'assistant_only_config', 'log_line',
+           'ConsoleLog', 'use_console_log', 'make_trainer', 'last_checkpoint', 'save_trained', 'is_adapter',
+           'load_trained', 'merge_adapter']
 
 # %% ../nbs/06_training.ipynb #9139db84
 _log = logging.getLogger("vlm_od")
@@ -79,6 +82,17 @@ def attention_implementation(requested:str="auto", # 'auto' or an implementation
     return choose_attention(requested, cuda, torch.cuda.get_device_capability() if cuda else None, _flash_version(),
                             dtype or default_dtype())
 
+# %% ../nbs/06_training.ipynb #b26bdba0
+def linear_attention_path()->tuple: # ('kernels' or 'torch', reason)
+    "Which implementation Qwen3.5's linear-attention layers will use here, and why (transformers' own checks)."
+    fla, conv = is_flash_linear_attention_available(), is_causal_conv1d_available()
+    if fla and conv: return "kernels", "linear attention: flash-linear-attention and causal-conv1d kernels on the GPU"
+    missing = [n for n, ok in (("flash-linear-attention", fla), ("causal-conv1d", conv)) if not ok]
+    why = "no CUDA GPU" if not torch.cuda.is_available() else f"{' and '.join(missing)} not installed (pip install {' '.join(missing)})"
+    return "torch", f"linear attention: PyTorch reference path ({why}); correct, much slower on real sizes"
+
+def _has_linear_attention(config)->bool: return "linear_attention" in (getattr(getattr(config, "text_config", config), "layer_types", None) or [])
+
 # %% ../nbs/06_training.ipynb #d7eefecc
 def qlora_config(compute_dtype:torch.dtype=None, # dtype of the matmuls; `default_dtype()` when None
                 )->BitsAndBytesConfig:
@@ -120,14 +134,18 @@ def load_model(model_id:str, # hub id or local folder, e.g. "Qwen/Qwen2-VL-2B-In
     model = AutoModelForImageTextToText.from_pretrained(model_id, dtype=dtype, attn_implementation=attn, trust_remote_code=False, **kwargs)
     processor = AutoProcessor.from_pretrained(model_id, trust_remote_code=False, **_pixel_kwargs(model_id, min_pixels, max_pixels))
     if min_pixels and max_pixels: PixelRange(min_pixels, max_pixels).check(processor)
-    _log.info(f"Loaded {model_id}: {dtype}, attention {why}{', 4-bit NF4' if load_in_4bit else ''}")
+    lin = f", {linear_attention_path()[1]}" if _has_linear_attention(model.config) else ""
+    _log.info(f"Loaded {model_id}: {dtype}, attention {why}{lin}{', 4-bit NF4' if load_in_4bit else ''}")
     return model, processor
 
 # %% ../nbs/06_training.ipynb #8e40be98
 LM_TARGETS = r".*(?:language_model|model\.layers).*\.(?:q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)"
 MERGER_TARGETS = r".*visual\.(?:merger|deepstack_merger_list\.\d+)\.(?:mlp\.[02]|linear_fc[12])"
 VISION_TARGETS = r".*visual\.blocks\.\d+\.(?:attn\.(?:qkv|proj)|mlp\.(?:fc[12]|linear_fc[12]|gate_proj|up_proj|down_proj))"
-LORA_PARTS = dict(none=(LM_TARGETS,), merger=(LM_TARGETS, MERGER_TARGETS), all=(LM_TARGETS, MERGER_TARGETS, VISION_TARGETS))
+LINEAR_ATTN_TARGETS = r".*(?:language_model|model\.layers).*\.linear_attn\.(?:in_proj_qkv|in_proj_z|in_proj_b|in_proj_a|out_proj)"
+EXPERT_PARAMETERS = ("mlp.experts.gate_up_proj", "mlp.experts.down_proj") # MoE experts: 3-D parameters, PEFT `target_parameters`
+LORA_PARTS = dict(none=(LM_TARGETS, LINEAR_ATTN_TARGETS), merger=(LM_TARGETS, LINEAR_ATTN_TARGETS, MERGER_TARGETS),
+                  all=(LM_TARGETS, LINEAR_ATTN_TARGETS, MERGER_TARGETS, VISION_TARGETS))
 
 def lora_targets(vision:str="none", # 'none' (language model only), 'merger' or 'all' (merger and vision tower)
                 )->str: # a regular expression PEFT matches against full module names
@@ -139,16 +157,22 @@ def lora_targets(vision:str="none", # 'none' (language model only), 'merger' or 
 @delegates(LoraConfig)
 def lora_config(r:int=16, # adapter rank
                 lora_alpha:int=32, # scaling (alpha / r multiplies the update)
-                lora_dropout:float=0.05, # dropout on the adapter's input
+                lora_dropout:float=None, # dropout on the adapter's input; None: 0.05, or 0 with `experts` (PEFT's parameter adapters refuse dropout)
                 vision:str="none", # adapters on the vision side too: 'none', 'merger' or 'all'
+                experts:bool=False, # MoE models: adapt the routed experts' weights too (`EXPERT_PARAMETERS`); routers stay frozen
                 **kwargs)->LoraConfig:
-    "A LoRA config on the language model's projections, and optionally the vision merger and tower."
+    "A LoRA config on the language model's projections (full and linear attention, MLPs), optionally the vision side and MoE experts."
     kwargs.setdefault("target_modules", lora_targets(vision))
-    return LoraConfig(r=r, lora_alpha=lora_alpha, lora_dropout=lora_dropout, task_type="CAUSAL_LM", **kwargs)
+    if experts:
+        if lora_dropout: raise ValueError(f"lora_dropout={lora_dropout}: PEFT adapts the experts' 3-D weights only without dropout; use 0")
+        kwargs.setdefault("target_parameters", list(EXPERT_PARAMETERS))
+    return LoraConfig(r=r, lora_alpha=lora_alpha, lora_dropout=ifnone(lora_dropout, 0.0 if experts else 0.05), task_type="CAUSAL_LM", **kwargs)
 
 # %% ../nbs/06_training.ipynb #ebf8a943
 MODULE_GROUPS = (("vision merger", r"visual\.(?:merger|deepstack_merger_list)\."), ("vision tower", r"visual\."),
-                 ("embeddings", r"embed_tokens"), ("lm_head", r"lm_head"), ("language model", r"language_model\.|model\.layers\.|model\.norm"))
+                 ("embeddings", r"embed_tokens"), ("lm_head", r"lm_head"), ("linear attention", r"\.linear_attn\."),
+                 ("MoE experts", r"\.mlp\.(?:experts|shared_expert)\."), ("MoE routers", r"\.mlp\.(?:gate|shared_expert_gate)\."),
+                 ("language model", r"language_model\.|model\.layers\.|model\.norm"))
 
 def module_group(name:str)->str:
     "The part of a Qwen VL model a parameter belongs to."
