@@ -451,10 +451,10 @@ def _grpo_start(d:DetectionArguments, m:ModelConfig)->tuple:
     "The model GRPO starts from, its processor and task: a folder saved by vlm_od (merged or adapter) with its saved task, else as `run_training` loads it."
     if saved_task(m.model_name_or_path): return load_trained(m.model_name_or_path, _dtype(m.dtype), attn_implementation=m.attn_implementation or "auto")
     model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype), m.attn_implementation or "auto", revision=m.model_revision)
-    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, pixels=PixelRange.of(processor))
+    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor))
 
 # %% ../nbs/08_cli.ipynb #fe7398fe
-def _finish(trainer, out, ev, processor, task:Task, d:DetectionArguments, m:ModelConfig, args)->dict:
+def _end_grpo_run(trainer, out, ev, processor, task:Task, d:DetectionArguments, m:ModelConfig, args)->dict:
     "Save the final model and `metrics.json` on the main process, as `run_training` does; the metrics."
     metrics = dict(train=out.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
     trainer.accelerator.wait_for_everyone()
@@ -475,7 +475,7 @@ def run_grpo(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, g:GRPOArgumen
     ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
                                pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval") if val else None
     trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
-    return _finish(trainer, trainer.train(resume_from_checkpoint=_resume(args)), ev, processor, task, d, m, args)
+    return _end_grpo_run(trainer, trainer.train(resume_from_checkpoint=_resume(args)), ev, processor, task, d, m, args)
 
 # %% ../nbs/08_cli.ipynb #7b9e5476
 def _grpo_demo_parser()->argparse.ArgumentParser:

@@ -38,7 +38,7 @@ def _label_offsets(ax, anchors:list, up:bool, step:float=10)->list:
     px, placed, out = step*ax.figure.dpi/72, [], []
     for x, y in (ax.transData.transform(anchors) if anchors else []):
         k = 0
-        while any(abs(x - a) < 4*px and abs(y + (k if up else -k)*px - b) < px for a, b in placed): k += 1
+        while any(abs(x - a) < 4*px and abs(y + (k if up else -k)*px - b) < px - .5 for a, b in placed): k += 1 # labels one line apart touch: not a cover (half a pixel for rounding)
         placed.append((x, y + (k if up else -k)*px)); out.append((k if up else -k)*step)
     return out
 
