@@ -6,17 +6,21 @@
 from __future__ import annotations
 import copy
 import datasets, torch
+import numpy as np
 from fastcore.meta import delegates
 from peft import LoraConfig, PeftModel
+from transformers import GenerationConfig
 from trl import GRPOConfig, GRPOTrainer
 from .core import *
 from .data import *
 from .task import *
+from .collators import DetectionCollator
 from .training import CHECKPOINTING_ALIASES, bf16_supported, use_console_log
 from .rewards import *
 
 # %% auto #0
-__all__ = ['GRPO_DEFAULTS', 'grpo_dataset', 'grpo_device_defaults', 'grpo_config', 'check_reference', 'make_grpo_trainer']
+__all__ = ['GRPO_DEFAULTS', 'grpo_dataset', 'grpo_device_defaults', 'grpo_config', 'check_reference', 'make_grpo_trainer',
+           'sample_groups', 'group_scores', 'group_summary', 'answer_logprobs']
 
 # %% ../nbs/06c_grpo.ipynb #9c5150a8
 def _check_samples(samples:list):
@@ -102,3 +106,78 @@ def make_grpo_trainer(model, processor, # the (SFT-trained) model and its proces
         if hasattr(cb, "bind"): cb.bind(trainer)
     return use_console_log(trainer) if (args.disable_tqdm if console_log is None else console_log) else trainer
 
+
+# %% ../nbs/06c_grpo.ipynb #aebfd4c2
+def _stop_ids(model, tokenizer)->set:
+    "Token ids that end an answer: the model's end tokens and the tokenizer's."
+    eos = model.generation_config.eos_token_id
+    return set([eos] if isinstance(eos, int) else list(eos or [])) | {tokenizer.eos_token_id}
+
+def _cut(ids:list, stop:set, tokenizer)->tuple:
+    "`(text, ended)` of generated ids: the text up to and with the first end token (special tokens kept), and whether there was one."
+    end = next((k for k, t in enumerate(ids) if t in stop), None)
+    return tokenizer.decode(ids if end is None else ids[:end + 1], skip_special_tokens=False), end is not None
+
+@torch.no_grad()
+def sample_groups(model, processor, # the model and its processor
+                  samples:list, # `Sample`s to ask about (their ground truth is not used here)
+                  task:Task|Dialect, # what the model was trained on: answer format, instruction, thinking mode
+                  num_generations:int=4, # answers per sample: GRPO's group
+                  temperature:float=1.0, # as `GRPOConfig.temperature`
+                  max_new_tokens:int=128, # as `GRPOConfig.max_completion_length`
+                  seed:int=0, # torch seed of the sampling
+                  batch_size:int=8, # samples per `generate` call
+                 )->list: # per sample, `num_generations` pairs `(text, ended)`
+    "Answers sampled as `GRPOTrainer` samples them (top-p 1, no top-k, the image token suppressed); `ended` is False when cut by the length limit."
+    task, tok = as_task(task), processor.tokenizer
+    coll = DetectionCollator(processor, padding_side="left", thinking=task.thinking)
+    cfg = GenerationConfig.from_dict({**model.generation_config.to_dict(), "do_sample": True, "temperature": temperature, "top_p": 1.0,
+                                      "top_k": 0, "max_new_tokens": max_new_tokens, "pad_token_id": tok.pad_token_id,
+                                      "num_return_sequences": num_generations, "suppress_tokens": [model.config.image_token_id]})
+    stop, out, was_training = _stop_ids(model, tok), [], model.training
+    model.eval(); torch.manual_seed(seed)
+    for i in range(0, len(samples), batch_size):
+        chunk = samples[i:i+batch_size]
+        batch = {k: v.to(model.device) for k, v in coll([to_example(s, task, answer=False) for s in chunk]).items()}
+        new = model.generate(**batch, generation_config=cfg)[:, batch["input_ids"].shape[1]:].tolist()
+        out += [[_cut(ids, stop, tok) for ids in new[j*num_generations:(j+1)*num_generations]] for j in range(len(chunk))]
+    model.train(was_training)
+    return out
+
+# %% ../nbs/06c_grpo.ipynb #7b319a52
+def group_scores(groups:list, # `sample_groups`' answers: per sample, pairs `(text, ended)`
+                 samples:list, # the `Sample`s they answer, with ground truth
+                 task:Task|Dialect, # the answer format and prompt (what the ground truth of a sample is)
+                 weights:RewardWeights|dict=None, # reward weights (`as_weights`), as given to `make_grpo_trainer`
+                )->np.ndarray: # `[len(samples), num_generations]`
+    "The detection reward of each answer: the weighted mean of its components (`RewardWeights.total`), in [0, 1]."
+    task, w = as_task(task), as_weights(weights); p = as_prompt(task.prompt)
+    return np.array([[w.total(score_answer(t, p.targets(s), s.size, task.dialect, e)) for t, e in g] for g, s in zip(groups, samples)])
+
+def group_summary(groups:list, samples:list, task:Task|Dialect, weights:RewardWeights|dict=None)->dict:
+    "What GRPO would learn from these groups: mean reward, mean spread within a group, share of groups without spread, of unusable answers, of distinct answers."
+    task = as_task(task); r = group_scores(groups, samples, task, weights)
+    fmt = np.array([[format_score(task.dialect.parse(t, tuple(s.size)), t, e) for t, e in g] for g, s in zip(groups, samples)])
+    return dict(reward=float(r.mean()), reward_std=float(r.std(axis=1).mean()), frac_zero_std=float(np.isclose(r.std(axis=1), 0).mean()),
+                unusable=float((fmt == 0).mean()), distinct=float(np.mean([len({t for t, _ in g})/len(g) for g in groups])))
+
+# %% ../nbs/06c_grpo.ipynb #4f3d1dbe
+@torch.no_grad()
+def answer_logprobs(model, processor, # the model and its processor
+                    sample:Sample, # the sample the answers are to (its prompt and image)
+                    task:Task|Dialect, # what the model was trained on
+                    texts:list, # answers, e.g. from `sample_groups` (a final end-of-turn token is dropped: the chat template adds it)
+                   )->np.ndarray: # one log-probability per answer, its end-of-turn token included
+    "The model's log-probability of each answer to `sample`'s prompt, as SFT scores an answer (`DetectionCollator`'s labels)."
+    task, end = as_task(task), processor.tokenizer.eos_token
+    def _ex(t):
+        ex = to_example(sample, task)
+        ex["messages"][-1]["content"] = [{"type": "text", "text": t[:-len(end)] if end and t.endswith(end) else t}]
+        return ex
+    batch = DetectionCollator(processor, thinking=task.thinking)([_ex(t) for t in texts])
+    labels = batch.pop("labels")[:, 1:].to(model.device)
+    was_training = model.training; model.eval()
+    logits = model(**{k: v.to(model.device) for k, v in batch.items()}).logits[:, :-1].float()
+    model.train(was_training)
+    lp = torch.log_softmax(logits, -1).gather(2, labels.clamp(min=0)[..., None])[..., 0]
+    return (lp*(labels != -100)).sum(1).cpu().numpy()
