@@ -30,8 +30,8 @@ from .tiny import ALL_FAMILIES
 
 # %% auto #0
 __all__ = ['MAX_NEW_TOKENS', 'BATCH_SIZE', 'VAL_SEED_OFFSET', 'TRAIN_SEED', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE',
-           'TRAIN_EXAMPLE', 'LOCK_FILE', 'format_metrics', 'exit_on_bad_input', 'eval_files_cli', 'parse_cli',
-           'DetectionArguments', 'train_parser', 'yaml_value', 'train_help', 'train_val', 'claim_output_dir',
+           'TRAIN_EXAMPLE', 'LOCK_FILE', 'format_metrics', 'exit_on_bad_input', 'yaml_value', 'parse_cli',
+           'eval_files_cli', 'DetectionArguments', 'train_parser', 'train_help', 'train_val', 'claim_output_dir',
            'save_run_config', 'run_training', 'train_cli', 'GRPOArguments', 'grpo_parser', 'run_grpo', 'grpo_demo_cli',
            'eval_parser', 'eval_from_args', 'eval_cli', 'predict_parser', 'predict_from_args', 'predict_cli']
 
@@ -51,27 +51,11 @@ def format_metrics(m:dict)->str:
     per = pd.DataFrame.from_dict(m["per_class"], orient="index")[["gt", "pred", "ap", "ap50", "ar"]]
     return "\n\n".join([head, summary, per.to_string(float_format="{:.3f}".format)])
 
-# %% ../nbs/08_cli.ipynb #ceab03af
+# %% ../nbs/08_cli.ipynb #076e9044
 def exit_on_bad_input(prog:str, fn, *args):
     "Run `fn(*args)` for a console script: an unreadable file or bad data or arguments end it with `prog: error: ...` and status 1, not a traceback."
     try: return fn(*args)
     except (OSError, ValueError, yaml.YAMLError) as e: sys.exit(f"{prog}: error: {e}")
-
-def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
-                  ):
-    "`vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]`: COCO metrics of saved files, printed and saved."
-    p = argparse.ArgumentParser(prog="vlm_od_eval", description="Score a COCO results file against COCO ground truth "
-                                "with pycocotools (no model needed): mAP@50:95, @50, @75, AR, and AP per class.",
-                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --metrics metrics.json "
-                                "(the files `EvalResult.save` writes)")
-    p.add_argument("--gt", required=True, metavar="GT.json", help="COCO ground truth (images, annotations, categories)")
-    p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
-    p.add_argument("--metrics", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
-    _alias(p, "out", "metrics"); _config_arg(p)
-    a = exit_on_bad_input("vlm_od_eval", parse_cli, p, argv)
-    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.metrics)
-    print(format_metrics(m))
-    if a.metrics: print(f"\nmetrics written to {a.metrics}")
 
 # %% ../nbs/08_cli.ipynb #f4653b5c
 def _alias(p:argparse.ArgumentParser, old:str, new:str):
@@ -89,6 +73,22 @@ def _resolve_aliases(a:argparse.Namespace, prog:str)->argparse.Namespace:
 
 def _config_arg(p:argparse.ArgumentParser):
     p.add_argument("--config", metavar="YAML", help="read options from a YAML file whose keys are the flag names (flags win)")
+
+# %% ../nbs/08_cli.ipynb #38c69922
+def yaml_value(p:argparse.ArgumentParser, # the parser whose flags the YAML keys name
+               key:str, v, # a key of the YAML file and its value
+              ):
+    "A YAML value checked as its flag would be: one value where one is expected, of the flag's type, among its choices; `ValueError` naming the key otherwise."
+    a = next((a for a in p._actions if a.dest == key), None)
+    if a is None or v is None: return v
+    if isinstance(v, (list, dict)) and a.nargs not in ("+", "*"): raise ValueError(f"--config: {key} must be one value, got {v!r}")
+    if a.type in (int, float):
+        ok = not isinstance(v, bool) and isinstance(v, (int, float, str))
+        try: v = a.type(v) if ok and (a.type is float or not isinstance(v, float) or v == int(v)) else None
+        except ValueError: v = None
+        if v is None: raise ValueError(f"--config: {key} must be a{'n integer' if a.type is int else ' number'}")
+    if a.choices and v not in a.choices: raise ValueError(f"--config: {key} must be one of {list(a.choices)}, got {v!r}")
+    return v
 
 # %% ../nbs/08_cli.ipynb #4abe4c74
 def _read_config(path)->dict:
@@ -109,6 +109,23 @@ def parse_cli(p:argparse.ArgumentParser, # a command's parser, with `--config`
         if a is None or k in ("config", "help"): raise ValueError(f"--config {path}: unknown option {k!r}")
         a.required = False; p.set_defaults(**{k: yaml_value(p, k, v)})
     return _resolve_aliases(p.parse_args(argv), p.prog)
+
+# %% ../nbs/08_cli.ipynb #141e52a3
+def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
+                  ):
+    "`vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]`: COCO metrics of saved files, printed and saved."
+    p = argparse.ArgumentParser(prog="vlm_od_eval", description="Score a COCO results file against COCO ground truth "
+                                "with pycocotools (no model needed): mAP@50:95, @50, @75, AR, and AP per class.",
+                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --metrics metrics.json "
+                                "(the files `EvalResult.save` writes)")
+    p.add_argument("--gt", required=True, metavar="GT.json", help="COCO ground truth (images, annotations, categories)")
+    p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
+    p.add_argument("--metrics", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
+    _alias(p, "out", "metrics"); _config_arg(p)
+    a = exit_on_bad_input("vlm_od_eval", parse_cli, p, argv)
+    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.metrics)
+    print(format_metrics(m))
+    if a.metrics: print(f"\nmetrics written to {a.metrics}")
 
 # %% ../nbs/08_cli.ipynb #4fb6b5d6
 def _arg(default, help:str, choices:tuple=None):
@@ -173,22 +190,6 @@ def train_parser()->TrlParser:
     for a in p._actions:
         if a.dest in HELP_OVERRIDES and a.option_strings[0] == f"--{a.dest}": a.help = HELP_OVERRIDES[a.dest]
     return p
-
-# %% ../nbs/08_cli.ipynb #38c69922
-def yaml_value(p:argparse.ArgumentParser, # the parser whose flags the YAML keys name
-               key:str, v, # a key of the YAML file and its value
-              ):
-    "A YAML value checked as its flag would be: one value where one is expected, of the flag's type, among its choices; `ValueError` naming the key otherwise."
-    a = next((a for a in p._actions if a.dest == key), None)
-    if a is None or v is None: return v
-    if isinstance(v, (list, dict)) and a.nargs not in ("+", "*"): raise ValueError(f"--config: {key} must be one value, got {v!r}")
-    if a.type in (int, float):
-        ok = not isinstance(v, bool) and isinstance(v, (int, float, str))
-        try: v = a.type(v) if ok and (a.type is float or not isinstance(v, float) or v == int(v)) else None
-        except ValueError: v = None
-        if v is None: raise ValueError(f"--config: {key} must be a{'n integer' if a.type is int else ' number'}")
-    if a.choices and v not in a.choices: raise ValueError(f"--config: {key} must be one of {list(a.choices)}, got {v!r}")
-    return v
 
 # %% ../nbs/08_cli.ipynb #b989b9e3
 TRAIN_HELP_GROUPS = {
