@@ -115,7 +115,7 @@ def measure(self:DetectionEvalCallback, model)->dict:
 
 @patch
 def _truth(self:DetectionEvalCallback)->list:
-    "The samples evaluated, holding what the prompt asks for: scored and drawn against, as `evaluate` does."
+    "The samples evaluated, holding what the prompt asks for: scored and drawn against, as `evaluate_model` does."
     return asked_targets(self.samples[:self.max_images], as_task(self.task).prompt)
 
 @patch
