@@ -213,23 +213,33 @@ def load_coco(ann_file:Path, # COCO JSON file
         return validate(samples, report=report, decode=decode, **kwargs)
 
 # %% ../nbs/01c_coco.ipynb #df063c96
-def _coco_index(data:dict)->COCO:
-    "A pycocotools `COCO` index of a ground-truth dict."
-    coco = COCO(); coco.dataset = data; coco.createIndex()
+def _evaluator(backend:str)->tuple:
+    "(index class, evaluation class) of a COCO evaluator: 'pycocotools' (the reference) or 'faster' (`faster-coco-eval`, installed apart)."
+    if backend == "pycocotools": return COCO, COCOeval
+    if backend != "faster": raise ValueError(f"backend must be 'pycocotools' or 'faster', got {backend!r}")
+    try: from faster_coco_eval import COCO as Index, COCOeval_faster
+    except ImportError as e: raise ImportError("backend='faster' needs faster-coco-eval: pip install faster-coco-eval==1.8.0") from e
+    return Index, COCOeval_faster
+
+def _coco_index(data:dict, index=COCO)->COCO:
+    "A `COCO` index (pycocotools' by default) of a ground-truth dict."
+    coco = index(); coco.dataset = data; coco.createIndex()
     return coco
 
 def _load_results(gt:COCO, res:list)->COCO:
-    "Results as a `COCO` object (`loadRes`; an empty index when there are no results)."
+    "Results as an index of `gt`'s kind (`loadRes`; an empty index when there are no results)."
     if res: return gt.loadRes([dict(r) for r in res]) # loadRes writes into the dicts: give it copies
-    return _coco_index(dict(images=gt.dataset["images"], categories=gt.dataset["categories"], annotations=[]))
+    return _coco_index(dict(images=gt.dataset["images"], categories=gt.dataset["categories"], annotations=[]), type(gt))
 
 def coco_eval(gt:dict|COCO, # COCO ground truth (dict or pycocotools `COCO`)
               res:list, # COCO results: dicts with image_id, category_id, bbox (x, y, w, h), score
+              backend:str="pycocotools", # 'pycocotools' (the reference) or 'faster' (faster-coco-eval: the same numbers, see below)
              )->COCOeval:
     "pycocotools' `COCOeval` for bounding boxes, evaluated, accumulated and summarised (quietly)."
+    index, evaluator = _evaluator(backend)
     with contextlib.redirect_stdout(io.StringIO()):
-        gt = gt if isinstance(gt, COCO) else _coco_index(gt)
-        ev = COCOeval(gt, _load_results(gt, res), "bbox")
+        gt = gt if isinstance(gt, index) else _coco_index(gt.dataset if isinstance(gt, COCO) else gt, index)
+        ev = evaluator(gt, _load_results(gt, res), "bbox")
         ev.evaluate(); ev.accumulate(); ev.summarize()
     return ev
 
