@@ -110,7 +110,7 @@ def evaluate(self:DetectionEvalCallback, model, step:int)->dict:
     samples = self.samples[:self.max_images]
     self.preds = distributed_predict(model, self.processor, samples, self.task, self.trainer.accelerator.state,
                                      batch_size=self.batch_size, max_new_tokens=self.max_new_tokens, progress=False)
-    truth = asked_targets(samples, as_task(self.task).prompt) # what the prompt asks for: scored and drawn against, as `evaluate` does
+    truth = asked_targets(samples, as_task(self.task).prompt) # what the prompt asks for: scored and drawn against, as `evaluate_model` does
     metrics = detection_metrics(truth, self.preds)
     logs = {f"eval_{k}": float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
     log_from_callback(self.trainer, logs)

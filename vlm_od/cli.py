@@ -234,8 +234,7 @@ def _dtype(name:str)->torch.dtype:
 
 def _dialect(name:str, model, processor)->Dialect:
     "The answer format: the family's own (`auto`) or a named one (Qwen2.5-VL's frame from the processor)."
-    if name == "auto": return dialect_for(model, processor)
-    return Qwen25VLDialect(**resize_settings(processor)) if name == "qwen2_5_vl" else DIALECTS[name]()
+    return dialect_for(model, processor) if name == "auto" else dialect_named(name, processor)
 
 def train_val(d:DetectionArguments, seed:int=0, out:Path=None)->tuple:
     "Training and validation samples: both given, or validation held out of the training data; the loaders' reports saved in `out`."

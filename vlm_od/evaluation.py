@@ -27,7 +27,7 @@ from .inference import *
 # %% auto #0
 __all__ = ['COMPARE_KEYS', 'LOWER_IS_BETTER', 'match', 'in_crowd', 'box_stats', 'image_score', 'near_duplicates',
            'duplicate_stats', 'constant_score_map', 'detection_metrics', 'asked_targets', 'score_predictions',
-           'evaluate', 'score_prediction_file', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
+           'score_prediction_file', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
 
 # %% ../nbs/04_evaluation.ipynb #8a4c08a1
 def match(gt:list, pred:list)->list:
@@ -132,11 +132,6 @@ def score_predictions(samples:list, # `Sample`s with all their objects
     "`detection_metrics` of `preds` against what `prompt` asks for in each sample."
     return detection_metrics(asked_targets(samples, prompt), preds, **kwargs)
 
-def evaluate(model, processor, samples:list, task:Task|Dialect, **kwargs)->tuple:
-    "Predict on `samples` and score: `(metrics, predictions)`; `kwargs` go to `predict`."
-    preds = predict(model, processor, samples, task, **kwargs)
-    return score_predictions(samples, preds, as_task(task).prompt), preds
-
 # %% ../nbs/04_evaluation.ipynb #26760ce0
 def score_prediction_file(samples:list, # `Sample`s with all their objects, in the file's order
                           path, # JSON lines of `prediction_record`s (`stream_predictions`, `save_predictions`)
@@ -171,8 +166,8 @@ def evaluate_model(model, processor, # the model and its processor
                    name:str="model", # the name in tables and plots
                    **kwargs)->EvalResult:
     "Predict on `samples` and score the predictions against what the prompt asks for."
-    metrics, preds = evaluate(model, processor, samples, task, **kwargs)
-    return EvalResult(name, asked_targets(samples, as_task(task).prompt), preds, metrics)
+    preds, prompt = predict(model, processor, samples, task, **kwargs), as_task(task).prompt
+    return EvalResult(name, asked_targets(samples, prompt), preds, score_predictions(samples, preds, prompt))
 
 # %% ../nbs/04_evaluation.ipynb #a52e06fc
 @patch

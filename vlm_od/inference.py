@@ -19,18 +19,8 @@ from .task import *
 from .collators import *
 
 # %% auto #0
-__all__ = ['Prediction', 'span_score', 'greedy_config', 'predict_batches', 'predict', 'synced_generation', 'shard',
-           'distributed_predict', 'prediction_record', 'save_predictions', 'stream_predictions', 'record_prediction',
-           'read_predictions']
-
-# %% ../nbs/03_inference.ipynb #4f5d2908
-@dataclass
-class Prediction:
-    "A model's answer for one sample: raw text, parsed detections (with scores), parse status and notes."
-    text: str # the generated answer, special tokens kept
-    detections: list # `Detection`s in original-image pixels, with confidence scores
-    status: str # 'ok', 'repaired' or 'failed'
-    notes: list # what the parser repaired
+__all__ = ['span_score', 'greedy_config', 'predict_batches', 'predict', 'synced_generation', 'shard', 'distributed_predict',
+           'prediction_record', 'save_predictions', 'stream_predictions', 'record_prediction', 'read_predictions']
 
 # %% ../nbs/03_inference.ipynb #e0d6c866
 def _prefix_offsets(tokenizer, ids:list)->list:
@@ -70,7 +60,8 @@ def _answer(tokenizer, ids:torch.Tensor, logprobs:torch.Tensor, dialect:Dialect,
         if not res.detections: res.status = "failed"
     offsets = _token_offsets(tokenizer, ids)
     dets = [Detection(d.label, d.box, span_score(logprobs, offsets, sp)) for d, sp in zip(res.detections, res.spans)]
-    return Prediction(text, dets, res.status, res.notes)
+    res.detections = dets
+    return res
 
 # %% ../nbs/03_inference.ipynb #c3acc6de
 def greedy_config(model, # its `generation_config` gives the settings other than sampling (end tokens, penalties...)

@@ -200,13 +200,13 @@ def _record(sample:Sample)->bytes:
 
 def detection_dataset(samples:list, # `Sample`s
                       task:Task|Dialect, # what to train: the answer format and the instruction (a `Dialect` alone: the default prompt)
-                      load_images:bool=False, # PIL images instead of `Sample` references (for TRL's collator)
+                      pil_images:bool=False, # PIL images instead of `Sample` references (for TRL's collator)
                       processor=None, # given, a `length` column (`token_lengths`) for `train_sampling_strategy="group_by_length"`
                      )->datasets.Dataset:
     "A `datasets.Dataset` of TRL examples (`messages`, `images`, `sample`) built lazily from `samples`."
     def _examples(batch): # holds no samples: `datasets` fingerprints a transform by pickling it, so it must stay small
         exs = [to_example(dill.loads(r), task) for r in batch["record"]]
-        if load_images: exs = [dict(e, images=[load_image(s) for s in e["images"]]) for e in exs]
+        if pil_images: exs = [dict(e, images=[load_image(s) for s in e["images"]]) for e in exs]
         return {k: [e[k] for e in exs] for k in ("messages", "images", "sample")} | ({"length": batch["length"]} if "length" in batch else {})
     cols = dict(record=[_record(s) for s in samples]) # the samples live in Arrow memory, not in the transform
     if processor is not None: cols["length"] = token_lengths(samples, task, processor)
@@ -307,7 +307,7 @@ def make_trainer(model, processor, # the model to fine-tune and its processor
     trl_collator, grouped = args.assistant_only_loss, args.train_sampling_strategy in ("group_by_length", "batch_rebalance")
     if grouped and trl_collator: raise ValueError(f"train_sampling_strategy={args.train_sampling_strategy!r} needs the samples' lengths: use sft_config (vlm_od's collator), not assistant_only_config")
     task = as_task(task)
-    ds = lambda samples: detection_dataset(samples, task, load_images=trl_collator, processor=processor if grouped else None)
+    ds = lambda samples: detection_dataset(samples, task, pil_images=trl_collator, processor=processor if grouped else None)
     trainer = SFTTrainer(model=model, args=args, train_dataset=ds(train), eval_dataset=ds(valid) if valid else None,
                          data_collator=None if trl_collator else DetectionCollator(processor, max_length=args.max_length, thinking=task.thinking),
                          processing_class=processor, peft_config=peft_config, callbacks=callbacks)
