@@ -33,7 +33,7 @@ class Detection:
     score: float = 1.0 # confidence in [0, 1]; 1.0 for ground truth
     crowd: bool = False # a crowd region (COCO `iscrowd`): ground truth to ignore, not an object to find
 
-    def __post_init__(self): self.box = tuple(float(v) for v in self.box)
+    def __post_init__(self): self.box = tuple(map(float, self.box))
     def __repr__(self):
         return f"Detection(label={self.label!r}, box={self.box!r}, score={self.score!r}{', crowd=True' if self.crowd else ''})"
 

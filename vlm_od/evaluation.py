@@ -27,7 +27,7 @@ from .inference import *
 # %% auto #0
 __all__ = ['COMPARE_KEYS', 'LOWER_IS_BETTER', 'match', 'in_crowd', 'box_stats', 'image_score', 'near_duplicates',
            'duplicate_stats', 'constant_score_map', 'detection_metrics', 'asked_targets', 'score_predictions',
-           'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
+           'score_prediction_file', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
 
 # %% ../nbs/04_evaluation.ipynb #8a4c08a1
 def match(gt:list, pred:list)->list:
@@ -140,6 +140,15 @@ def score_predictions(samples:list, # `Sample`s with all their objects
                      )->dict:
     "`detection_metrics` of `preds` against what `prompt` asks for in each sample."
     return detection_metrics(asked_targets(samples, prompt), preds, **kwargs)
+
+# %% ../nbs/04_evaluation.ipynb #26760ce0
+def score_prediction_file(samples:list, # `Sample`s with all their objects, in the file's order
+                          path, # JSON lines of `prediction_record`s (`stream_predictions`, `save_predictions`)
+                          prompt:str|Prompt=DETECT_PROMPT, # the instruction the answers answer
+                          **kwargs, # passed to `detection_metrics`
+                         )->dict:
+    "`score_predictions` of the predictions in a file, read one record at a time without their texts."
+    return score_predictions(samples, list(read_predictions(path, samples, text=False)), prompt, **kwargs)
 
 # %% ../nbs/04_evaluation.ipynb #1d1c0590
 @dataclass
