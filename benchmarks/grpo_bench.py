@@ -18,7 +18,7 @@ from pathlib import Path
 import torch, transformers, yaml
 from transformers import TrainerCallback
 from vlm_od.demo import DEMO, demo_setup, environment, run_demo
-from vlm_od.evaluation import evaluate
+from vlm_od.evaluation import evaluate_model
 from vlm_od.training import load_trained, lora_config, make_trainer, sft_config
 from vlm_od.grpo import grpo_config, group_summary, make_grpo_trainer, sample_groups
 
@@ -55,7 +55,7 @@ def parse_variant(spec:str)->tuple:
 
 def score(model, proc, val, task)->dict:
     "The held-out metrics of `KEYS` (and mAP with constant scores)."
-    m, _ = evaluate(model, proc, val, task, batch_size=32, max_new_tokens=32*DEMO["max_objects"] + 8, progress=False)
+    m = evaluate_model(model, proc, val, task, batch_size=32, max_new_tokens=32*DEMO["max_objects"] + 8, progress=False).metrics
     return {k: m[k] for k in KEYS + ("map50_const",)}
 
 def _limits(steps, seconds)->tuple:
