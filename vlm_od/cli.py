@@ -386,6 +386,14 @@ def _finish(trainer, processor, task:Task, d:DetectionArguments, m:ModelConfig, 
     if metrics.get("base") and metrics.get("eval"): print(f"\nthe validation set before and after training:\n{before_after(metrics['base'], metrics['eval'])}\n")
     print(f"saved {final}, {out/'metrics.json'}" + (f" (the earlier run's kept as {kept.name})" if kept else "") + f", {out/'loss.png'} and {out/'run_config.yaml'}")
 
+def _end_run(trainer, res, ev:DetectionEvalCallback, base:dict, processor, task:Task, d:DetectionArguments, m:ModelConfig, out:Path)->dict:
+    "The end of a `vlm_od_train` run, SFT or GRPO: its metrics, and on the main process what `_finish` saves and prints."
+    metrics = dict(train=res.metrics, **({"base": base} if base else {}), eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
+    trainer.accelerator.wait_for_everyone()
+    if trainer.accelerator.is_main_process: _finish(trainer, processor, task, d, m, metrics, out)
+    trainer.accelerator.end_training()
+    return metrics
+
 def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
     _check_quantization(m); d, out = _check_run(d, args, m), Path(args.output_dir)
@@ -404,12 +412,7 @@ def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
                                callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None, mode=d.data_mode)
         _resume_notes(resume := _resume(args), args)
         base = _base_metrics(ev, trainer, d)
-        res = _train(trainer, resume, out)
-        metrics = dict(train=res.metrics, **({"base": base} if base else {}), eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
-        trainer.accelerator.wait_for_everyone()
-        if trainer.accelerator.is_main_process: _finish(trainer, processor, task, d, m, metrics, out)
-        trainer.accelerator.end_training()
-        return metrics
+        return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)
     finally:
         if lock: lock.unlink(missing_ok=True)
 
@@ -474,35 +477,34 @@ def grpo_parser()->TrlParser:
     return p
 
 # %% ../nbs/08_cli.ipynb #e6484812
-def _grpo_start(d:DetectionArguments, m:ModelConfig)->tuple:
+def _grpo_start(d:DetectionArguments, m:ModelConfig, samples:list)->tuple:
     "The model GRPO starts from, its processor and task: a folder saved by vlm_od (merged or adapter) with its saved task, else as `run_training` loads it."
-    if saved_task(m.model_name_or_path): return load_trained(m.model_name_or_path, _dtype(m.dtype), attn_implementation=m.attn_implementation or "auto")
+    if saved_task(m.model_name_or_path):
+        model, processor, task = load_trained(m.model_name_or_path, _dtype(m.dtype), attn_implementation=m.attn_implementation or "auto")
+        return model, processor, task if task.classes else replace(task, classes=class_names(samples)) # a task saved before Task.classes
     model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype), m.attn_implementation or "auto", revision=m.model_revision)
-    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor))
+    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor),
+                                  classes=class_names(samples))
 
 # %% ../nbs/08_cli.ipynb #fe7398fe
-def _end_grpo_run(trainer, out, ev, processor, task:Task, d:DetectionArguments, m:ModelConfig, args)->dict:
-    "Save the final model and `metrics.json` on the main process, as `run_training` does; the metrics."
-    metrics = dict(train=out.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
-    trainer.accelerator.wait_for_everyone()
-    if trainer.accelerator.is_main_process:
-        final = _save_final(trainer, processor, task, d, m, Path(args.output_dir))
-        save_metrics(metrics, Path(args.output_dir)/"metrics.json")
-        print(f"saved {final} and {Path(args.output_dir)/'metrics.json'}")
-    trainer.accelerator.end_training()
-    return metrics
-
 def run_grpo(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, g:GRPOArguments)->dict:
     "GRPO as `vlm_od_train --method grpo` runs it; the final metrics (also in `output_dir/metrics.json`)."
-    _check_quantization(m)
-    train, val = train_val(d, args.seed) # the data first: a bad file stops the run before the model loads
-    model, processor, task = _grpo_start(d, m)
-    steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
-    args.eval_strategy = "no"
-    ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
-                               pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval") if val else None
-    trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
-    return _end_grpo_run(trainer, trainer.train(resume_from_checkpoint=_resume(args)), ev, processor, task, d, m, args)
+    _check_quantization(m); out = Path(args.output_dir)
+    lock = claim_output_dir(out) if PartialState().is_main_process else None # as `run_training`: a second run into out stops here
+    try:
+        train, val = _data(d, args) # the data first: a bad file stops the run before the model loads
+        if lock: _keep_earlier(out/"run_config.yaml"); save_run_config(d, args, m, out/"run_config.yaml")
+        model, processor, task = _grpo_start(d, m, train + val)
+        steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
+        args.eval_strategy = "no"
+        ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
+                                   pictures=d.eval_pictures, save_dir=out/"eval") if val else None
+        trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
+        _resume_notes(resume := _resume(args), args)
+        base = _base_metrics(ev, trainer, d)
+        return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)
+    finally:
+        if lock: lock.unlink(missing_ok=True)
 
 # %% ../nbs/08_cli.ipynb #7b9e5476
 def _grpo_demo_parser()->argparse.ArgumentParser:
