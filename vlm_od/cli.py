@@ -499,7 +499,8 @@ def run_grpo(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, g:GRPOArgumen
         args.eval_strategy = "no"
         ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
                                    pictures=d.eval_pictures, save_dir=out/"eval") if val else None
-        trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
+        trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []),
+                                    mode=d.data_mode)
         _resume_notes(resume := _resume(args), args)
         base = _base_metrics(ev, trainer, d)
         return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)

@@ -92,9 +92,10 @@ def make_grpo_trainer(model, processor, # the (SFT-trained) model and its proces
                       reward_weights:RewardWeights|dict=None, # weights of the reward components (`as_weights`); set as `args.reward_weights`
                       callbacks:list=None, # extra `TrainerCallback` instances (bound to the trainer, as in `make_trainer`)
                       console_log:bool=None, # `use_console_log`; None: when `args.disable_tqdm`
+                      mode:str="strict", # a prompt asking for a class the training data lacks: 'strict' raises, 'lenient' warns (`check_prompt`)
                      )->GRPOTrainer:
     "A TRL `GRPOTrainer` asking the SFT prompt, rewarded by the detection reward components (`detection_rewards`), each logged."
-    task = as_task(task)
+    task = as_task(task); check_prompt(task.prompt, train, mode) # every reward would be for the empty answer
     ds, weights = grpo_dataset(train, task), as_weights(reward_weights)
     check_dialect(task.dialect, processor) # Qwen2.5-VL: the boxes' frame must be the processor's resize
     if task.pixels is not None: task.pixels.check(processor)
