@@ -11,7 +11,7 @@ from pathlib import Path
 import torch, transformers
 from transformers import TrainerCallback
 from vlm_od.demo import DEMO, demo_setup, environment, run_demo
-from vlm_od.evaluation import evaluate
+from vlm_od.evaluation import evaluate_model
 from vlm_od.training import load_trained, make_trainer, sft_config
 from vlm_od.grpo import grpo_config, make_grpo_trainer
 
@@ -26,7 +26,7 @@ class TimeLimit(TrainerCallback):
 
 def score(model, proc, val, task)->dict:
     "The held-out metrics of `KEYS`."
-    m, _ = evaluate(model, proc, val, task, batch_size=32, max_new_tokens=32*DEMO["max_objects"] + 8, progress=False)
+    m = evaluate_model(model, proc, val, task, batch_size=32, max_new_tokens=32*DEMO["max_objects"] + 8, progress=False).metrics
     return {k: m[k] for k in KEYS}
 
 def grpo_arm(sft_dir, train, seed, seconds, lr, out, **kw):

@@ -18,7 +18,7 @@ from .data import *
 from .task import *
 from .inference import *
 from .evaluation import detection_metrics, asked_targets
-from .visualization import show_grid
+from .visualization import show_grid, run_colours
 from .training import module_group
 
 # %% auto #0
@@ -98,6 +98,7 @@ class DetectionEvalCallback(BoundCallback):
         if max_images is not None and max_images < 1: raise ValueError(f"max_images must be at least 1 (None: all images), got {max_images}")
         store_attr()
         self.history, self.preds = [], None
+        self.colours = run_colours(as_task(task).classes, class_names(samples)) # the dataset's classes: the colours of every picture of the run
 
     def bind(self, trainer):
         "Attach to the trainer whose model, processes and log this callback uses."
@@ -105,13 +106,22 @@ class DetectionEvalCallback(BoundCallback):
 
 # %% ../nbs/06a_callbacks.ipynb #e9884e9b
 @patch
-def evaluate(self:DetectionEvalCallback, model, step:int)->dict:
-    "Predict on this process's shard, gather, score, and log the metrics through the trainer."
+def measure(self:DetectionEvalCallback, model)->dict:
+    "Predict on this process's shard, gather and score (nothing logged): the metrics; the predictions in `self.preds`."
     samples = self.samples[:self.max_images]
     self.preds = distributed_predict(model, self.processor, samples, self.task, self.trainer.accelerator.state,
                                      batch_size=self.batch_size, max_new_tokens=self.max_new_tokens, progress=False)
-    truth = asked_targets(samples, as_task(self.task).prompt) # what the prompt asks for: scored and drawn against, as `evaluate` does
-    metrics = detection_metrics(truth, self.preds)
+    return detection_metrics(self._truth(), self.preds, classes=as_task(self.task).classes)
+
+@patch
+def _truth(self:DetectionEvalCallback)->list:
+    "The samples evaluated, holding what the prompt asks for: scored and drawn against, as `evaluate_model` does."
+    return asked_targets(self.samples[:self.max_images], as_task(self.task).prompt)
+
+@patch
+def evaluate(self:DetectionEvalCallback, model, step:int)->dict:
+    "Predict on this process's shard, gather, score, and log the metrics through the trainer."
+    metrics, samples, truth = self.measure(model), self.samples[:self.max_images], self._truth()
     logs = {f"eval_{k}": float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
     log_from_callback(self.trainer, logs)
     self.history.append(dict(step=step, **logs))
@@ -132,13 +142,18 @@ def on_train_end(self:DetectionEvalCallback, args, state, control, model=None, *
 
 # %% ../nbs/06a_callbacks.ipynb #0daf4a37
 @patch
+def picture(self:DetectionEvalCallback, samples:list):
+    "A grid of the first `pictures` samples with the latest predictions, in the run's colours (a matplotlib figure)."
+    n = max(1, min(self.pictures, len(samples)))
+    return show_grid(samples[:n], [p.detections for p in self.preds[:n]], ncols=n, colours=self.colours)
+
+@patch
 def _log_pictures(self:DetectionEvalCallback, samples:list, step:int):
     "Log a grid of the first `pictures` predictions to the open wandb run, if any."
     if not self.pictures or "wandb" not in self.trainer.args.report_to: return
     import wandb
     if wandb.run is None: return
-    n = min(self.pictures, len(samples))
-    fig = show_grid(samples[:n], [p.detections for p in self.preds[:n]], ncols=n)
+    fig = self.picture(samples)
     wandb.log({"eval/predictions": wandb.Image(fig, caption=f"step {step}"), "train/global_step": step})
     plt.close(fig)
 

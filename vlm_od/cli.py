@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_cli.ipynb #55421898
 from __future__ import annotations
-import argparse, json, re, sys
+import argparse, json, math, re, sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import datasets, torch, yaml
@@ -24,16 +24,17 @@ from .evaluation import *
 from .demo import *
 from .rewards import RewardWeights
 from .grpo import *
-from .visualization import class_colours, save_sample, plot_history
+from .visualization import class_colours, run_colours, save_sample, plot_history
 import matplotlib.pyplot as plt
 from .tiny import ALL_FAMILIES
 
 # %% auto #0
 __all__ = ['MAX_NEW_TOKENS', 'BATCH_SIZE', 'VAL_SEED_OFFSET', 'TRAIN_SEED', 'HELP_OVERRIDES', 'TRAIN_HELP_GROUPS', 'TRAIN_USAGE',
-           'TRAIN_EXAMPLE', 'LOCK_FILE', 'format_metrics', 'exit_on_bad_input', 'eval_files_cli', 'parse_cli',
-           'DetectionArguments', 'train_parser', 'yaml_value', 'train_help', 'train_val', 'claim_output_dir',
-           'save_run_config', 'run_training', 'train_cli', 'GRPOArguments', 'grpo_parser', 'run_grpo', 'grpo_demo_cli',
-           'eval_parser', 'eval_from_args', 'eval_cli', 'predict_parser', 'predict_from_args', 'predict_cli']
+           'TRAIN_EXAMPLE', 'LOCK_FILE', 'RUN_TABLE_KEYS', 'format_metrics', 'per_class_text', 'exit_on_bad_input',
+           'yaml_value', 'parse_cli', 'eval_files_cli', 'DetectionArguments', 'train_parser', 'train_help', 'train_val',
+           'claim_output_dir', 'save_run_config', 'before_after', 'run_training', 'train_cli', 'GRPOArguments',
+           'grpo_parser', 'run_grpo', 'grpo_demo_cli', 'eval_parser', 'eval_from_args', 'eval_cli', 'predict_parser',
+           'predict_from_args', 'predict_cli']
 
 # %% ../nbs/08_cli.ipynb #1169c3ac
 import errno, itertools, os, shutil, yaml
@@ -48,30 +49,20 @@ def format_metrics(m:dict)->str:
     head = (f"COCO bbox evaluation (pycocotools): {m['images']} images, {m['gt_boxes']} boxes, {m['predictions']} predictions"
             + (f", {m['ignored_predictions']} of an unknown category (ignored)" if m["ignored_predictions"] else ""))
     summary = pd.Series({k: m[k] for k in COCO_STATS}).to_string(float_format="{:.3f}".format)
-    per = pd.DataFrame.from_dict(m["per_class"], orient="index")[["gt", "pred", "ap", "ap50", "ar"]]
-    return "\n\n".join([head, summary, per.to_string(float_format="{:.3f}".format)])
+    return "\n\n".join([head, summary, per_class_text(m)])
 
-# %% ../nbs/08_cli.ipynb #ceab03af
+def per_class_text(m:dict)->str:
+    "The per-class table of metrics (the dataset's classes), and a line counting the predicted boxes of labels that are no class."
+    per = pd.DataFrame.from_dict(m["per_class"], orient="index", columns=["gt", "pred", "ap", "ap50", "ar"])
+    other = m.get("other_labels") or {}
+    return per.to_string(float_format="{:.3f}".format) + (f"\n{sum(other.values())} predicted boxes of labels that are not classes of the data "
+                                                          f"(not in the table): " + ", ".join(f"{l} ({n})" for l, n in list(other.items())[:20]) if other else "")
+
+# %% ../nbs/08_cli.ipynb #076e9044
 def exit_on_bad_input(prog:str, fn, *args):
     "Run `fn(*args)` for a console script: an unreadable file or bad data or arguments end it with `prog: error: ...` and status 1, not a traceback."
     try: return fn(*args)
     except (OSError, ValueError, yaml.YAMLError) as e: sys.exit(f"{prog}: error: {e}")
-
-def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
-                  ):
-    "`vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]`: COCO metrics of saved files, printed and saved."
-    p = argparse.ArgumentParser(prog="vlm_od_eval", description="Score a COCO results file against COCO ground truth "
-                                "with pycocotools (no model needed): mAP@50:95, @50, @75, AR, and AP per class.",
-                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --metrics metrics.json "
-                                "(the files `EvalResult.save` writes)")
-    p.add_argument("--gt", required=True, metavar="GT.json", help="COCO ground truth (images, annotations, categories)")
-    p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
-    p.add_argument("--metrics", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
-    _alias(p, "out", "metrics"); _config_arg(p)
-    a = exit_on_bad_input("vlm_od_eval", parse_cli, p, argv)
-    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.metrics)
-    print(format_metrics(m))
-    if a.metrics: print(f"\nmetrics written to {a.metrics}")
 
 # %% ../nbs/08_cli.ipynb #f4653b5c
 def _alias(p:argparse.ArgumentParser, old:str, new:str):
@@ -89,6 +80,22 @@ def _resolve_aliases(a:argparse.Namespace, prog:str)->argparse.Namespace:
 
 def _config_arg(p:argparse.ArgumentParser):
     p.add_argument("--config", metavar="YAML", help="read options from a YAML file whose keys are the flag names (flags win)")
+
+# %% ../nbs/08_cli.ipynb #38c69922
+def yaml_value(p:argparse.ArgumentParser, # the parser whose flags the YAML keys name
+               key:str, v, # a key of the YAML file and its value
+              ):
+    "A YAML value checked as its flag would be: one value where one is expected, of the flag's type, among its choices; `ValueError` naming the key otherwise."
+    a = next((a for a in p._actions if a.dest == key), None)
+    if a is None or v is None: return v
+    if isinstance(v, (list, dict)) and a.nargs not in ("+", "*"): raise ValueError(f"--config: {key} must be one value, got {v!r}")
+    if a.type in (int, float):
+        ok = not isinstance(v, bool) and isinstance(v, (int, float, str))
+        try: v = a.type(v) if ok and (a.type is float or not isinstance(v, float) or v == int(v)) else None
+        except ValueError: v = None
+        if v is None: raise ValueError(f"--config: {key} must be a{'n integer' if a.type is int else ' number'}")
+    if a.choices and v not in a.choices: raise ValueError(f"--config: {key} must be one of {list(a.choices)}, got {v!r}")
+    return v
 
 # %% ../nbs/08_cli.ipynb #4abe4c74
 def _read_config(path)->dict:
@@ -109,6 +116,23 @@ def parse_cli(p:argparse.ArgumentParser, # a command's parser, with `--config`
         if a is None or k in ("config", "help"): raise ValueError(f"--config {path}: unknown option {k!r}")
         a.required = False; p.set_defaults(**{k: yaml_value(p, k, v)})
     return _resolve_aliases(p.parse_args(argv), p.prog)
+
+# %% ../nbs/08_cli.ipynb #141e52a3
+def eval_files_cli(argv:list=None, # command-line arguments; `sys.argv[1:]` when None
+                  ):
+    "`vlm_od_eval --gt GT.json --pred PRED.json [--metrics metrics.json]`: COCO metrics of saved files, printed and saved."
+    p = argparse.ArgumentParser(prog="vlm_od_eval", description="Score a COCO results file against COCO ground truth "
+                                "with pycocotools (no model needed): mAP@50:95, @50, @75, AR, and AP per class.",
+                                epilog="example: vlm_od_eval --gt eval/gt.json --pred eval/predictions.json --metrics metrics.json "
+                                "(the files `EvalResult.save` writes)")
+    p.add_argument("--gt", required=True, metavar="GT.json", help="COCO ground truth (images, annotations, categories)")
+    p.add_argument("--pred", required=True, metavar="PRED.json", help="COCO results: a list of {image_id, category_id, bbox: [x, y, w, h], score}")
+    p.add_argument("--metrics", metavar="METRICS.json", help="also write the metrics here (keys map50_95, map50, map75, per_class, ...)")
+    _alias(p, "out", "metrics"); _config_arg(p)
+    a = exit_on_bad_input("vlm_od_eval", parse_cli, p, argv)
+    m = exit_on_bad_input("vlm_od_eval", evaluate_files, a.gt, a.pred, a.metrics)
+    print(format_metrics(m))
+    if a.metrics: print(f"\nmetrics written to {a.metrics}")
 
 # %% ../nbs/08_cli.ipynb #4fb6b5d6
 def _arg(default, help:str, choices:tuple=None):
@@ -140,6 +164,7 @@ class DetectionArguments:
     eval_batch_size: int = _arg(BATCH_SIZE, "Images per generate call in the detection evaluation.")
     eval_max_new_tokens: int = _arg(MAX_NEW_TOKENS, "Longest answer generated in the detection evaluation.")
     eval_pictures: int = _arg(4, "Prediction pictures logged to wandb at each detection evaluation.")
+    eval_base: bool = _arg(True, "With validation data: also evaluate the model before training, for the before/after table printed at the end.")
     merge: bool = _arg(True, "Save the final model with the LoRA adapter merged in (else the adapter alone).")
 
 # %% ../nbs/08_cli.ipynb #0ee43263
@@ -177,22 +202,6 @@ def train_parser()->TrlParser:
         if a.dest in HELP_OVERRIDES and a.option_strings[0] == f"--{a.dest}": a.help = HELP_OVERRIDES[a.dest]
     return p
 
-# %% ../nbs/08_cli.ipynb #38c69922
-def yaml_value(p:argparse.ArgumentParser, # the parser whose flags the YAML keys name
-               key:str, v, # a key of the YAML file and its value
-              ):
-    "A YAML value checked as its flag would be: one value where one is expected, of the flag's type, among its choices; `ValueError` naming the key otherwise."
-    a = next((a for a in p._actions if a.dest == key), None)
-    if a is None or v is None: return v
-    if isinstance(v, (list, dict)) and a.nargs not in ("+", "*"): raise ValueError(f"--config: {key} must be one value, got {v!r}")
-    if a.type in (int, float):
-        ok = not isinstance(v, bool) and isinstance(v, (int, float, str))
-        try: v = a.type(v) if ok and (a.type is float or not isinstance(v, float) or v == int(v)) else None
-        except ValueError: v = None
-        if v is None: raise ValueError(f"--config: {key} must be a{'n integer' if a.type is int else ' number'}")
-    if a.choices and v not in a.choices: raise ValueError(f"--config: {key} must be one of {list(a.choices)}, got {v!r}")
-    return v
-
 # %% ../nbs/08_cli.ipynb #b989b9e3
 TRAIN_HELP_GROUPS = {
     "model": ("model_name_or_path", "dtype", "attn_implementation", "load_in_4bit", "min_pixels", "max_pixels", "dialect", "thinking"),
@@ -201,7 +210,7 @@ TRAIN_HELP_GROUPS = {
     "training": ("output_dir", "max_steps", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps",
                  "learning_rate", "activation_checkpointing", "logging_steps", "save_steps", "save_total_limit", "seed",
                  "resume_from_checkpoint", "report_to"),
-    "evaluation": ("eval_strategy", "eval_steps", "eval_max_images", "eval_max_new_tokens", "eval_pictures", "merge"),
+    "evaluation": ("eval_strategy", "eval_steps", "eval_max_images", "eval_max_new_tokens", "eval_pictures", "eval_base", "merge"),
 }
 TRAIN_USAGE = """usage: vlm_od_train [--config run.yaml] [--flag value ...]
        vlm_od_train [--demo]        (no arguments: the CPU demo on a tiny model)
@@ -237,8 +246,7 @@ def _dtype(name:str)->torch.dtype:
 
 def _dialect(name:str, model, processor)->Dialect:
     "The answer format: the family's own (`auto`) or a named one (Qwen2.5-VL's frame from the processor)."
-    if name == "auto": return dialect_for(model, processor)
-    return Qwen25VLDialect(**resize_settings(processor)) if name == "qwen2_5_vl" else DIALECTS[name]()
+    return dialect_for(model, processor) if name == "auto" else dialect_named(name, processor)
 
 def train_val(d:DetectionArguments, seed:int=0, out:Path=None)->tuple:
     "Training and validation samples: both given, or validation held out of the training data; the loaders' reports saved in `out`."
@@ -358,12 +366,37 @@ def _data(d:DetectionArguments, args:SFTConfig)->tuple:
     if not val: print("no validation images: this run ends without a detection evaluation")
     return train, val
 
+def _base_metrics(ev:DetectionEvalCallback, trainer, d:DetectionArguments)->dict:
+    "The validation metrics of the model before training (`eval_*` keys, as the callback logs them); {} without validation data or with --eval_base false."
+    if not ev or not d.eval_base: return {}
+    if trainer.is_fsdp_enabled or trainer.is_deepspeed_enabled: print("no base evaluation: the model is sharded only when training starts"); return {}
+    print(f"evaluating the model before training on {len(ev.samples[:ev.max_images])} validation images (--eval_base false skips it)", flush=True)
+    return {f"eval_{k}": v for k, v in ev.measure(trainer.model).items() if isinstance(v, (int, float))}
+
+RUN_TABLE_KEYS = ("mean_iou", "map50", "map50_95", "parse_failure_rate") # the rows of `before_after`
+
+def before_after(base:dict, # validation metrics before training (`eval_*` keys)
+                 tuned:dict, # the same after training
+                )->str:
+    "The table `vlm_od_train` ends with: each validation metric before and after training, and the change."
+    pick = lambda m: {k: float(m.get(f"eval_{k}", math.nan)) for k in RUN_TABLE_KEYS}
+    return results_table(dict(base=pick(base), finetuned=pick(tuned)), RUN_TABLE_KEYS)
+
 def _finish(trainer, processor, task:Task, d:DetectionArguments, m:ModelConfig, metrics:dict, out:Path):
-    "On the main process: the model as final/, metrics.json (an earlier one kept as metrics.N.json) and loss.png."
+    "On the main process: the model as final/, metrics.json (an earlier one kept as metrics.N.json), loss.png, and the before/after table printed."
     final = _save_final(trainer, processor, task, d, m, out)
     kept = _keep_earlier(out/"metrics.json"); save_metrics(metrics, out/"metrics.json")
     fig = plot_history(trainer.state.log_history); fig.savefig(out/"loss.png", dpi=100); plt.close(fig)
+    if metrics.get("base") and metrics.get("eval"): print(f"\nthe validation set before and after training:\n{before_after(metrics['base'], metrics['eval'])}\n")
     print(f"saved {final}, {out/'metrics.json'}" + (f" (the earlier run's kept as {kept.name})" if kept else "") + f", {out/'loss.png'} and {out/'run_config.yaml'}")
+
+def _end_run(trainer, res, ev:DetectionEvalCallback, base:dict, processor, task:Task, d:DetectionArguments, m:ModelConfig, out:Path)->dict:
+    "The end of a `vlm_od_train` run, SFT or GRPO: its metrics, and on the main process what `_finish` saves and prints."
+    metrics = dict(train=res.metrics, **({"base": base} if base else {}), eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
+    trainer.accelerator.wait_for_everyone()
+    if trainer.accelerator.is_main_process: _finish(trainer, processor, task, d, m, metrics, out)
+    trainer.accelerator.end_training()
+    return metrics
 
 def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
@@ -375,18 +408,15 @@ def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
         model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
                                       m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
         print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
-        task = Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor)) # travels to training, evaluation and the saved model
+        task = Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor),
+                    classes=class_names(train + val)) # travels to training, evaluation and the saved model
         ev = DetectionEvalCallback(val, task, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
                                    pictures=d.eval_pictures, save_dir=out/"eval") if val else None
         trainer = make_trainer(model, processor, train, task, args, _peft_config(m, d),
-                               callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None)
+                               callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None, mode=d.data_mode)
         _resume_notes(resume := _resume(args), args)
-        res = _train(trainer, resume, out)
-        metrics = dict(train=res.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
-        trainer.accelerator.wait_for_everyone()
-        if trainer.accelerator.is_main_process: _finish(trainer, processor, task, d, m, metrics, out)
-        trainer.accelerator.end_training()
-        return metrics
+        base = _base_metrics(ev, trainer, d)
+        return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)
     finally:
         if lock: lock.unlink(missing_ok=True)
 
@@ -451,35 +481,34 @@ def grpo_parser()->TrlParser:
     return p
 
 # %% ../nbs/08_cli.ipynb #e6484812
-def _grpo_start(d:DetectionArguments, m:ModelConfig)->tuple:
+def _grpo_start(d:DetectionArguments, m:ModelConfig, samples:list)->tuple:
     "The model GRPO starts from, its processor and task: a folder saved by vlm_od (merged or adapter) with its saved task, else as `run_training` loads it."
-    if saved_task(m.model_name_or_path): return load_trained(m.model_name_or_path, _dtype(m.dtype), attn_implementation=m.attn_implementation or "auto")
+    if saved_task(m.model_name_or_path):
+        model, processor, task = load_trained(m.model_name_or_path, _dtype(m.dtype), attn_implementation=m.attn_implementation or "auto")
+        return model, processor, task if task.classes else replace(task, classes=class_names(samples)) # a task saved before Task.classes
     model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype), m.attn_implementation or "auto", revision=m.model_revision)
-    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor))
+    return model, processor, Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor),
+                                  classes=class_names(samples))
 
 # %% ../nbs/08_cli.ipynb #fe7398fe
-def _end_grpo_run(trainer, out, ev, processor, task:Task, d:DetectionArguments, m:ModelConfig, args)->dict:
-    "Save the final model and `metrics.json` on the main process, as `run_training` does; the metrics."
-    metrics = dict(train=out.metrics, eval=ev.history[-1] if ev and ev.history else {}, task=task.to_dict())
-    trainer.accelerator.wait_for_everyone()
-    if trainer.accelerator.is_main_process:
-        final = _save_final(trainer, processor, task, d, m, Path(args.output_dir))
-        save_metrics(metrics, Path(args.output_dir)/"metrics.json")
-        print(f"saved {final} and {Path(args.output_dir)/'metrics.json'}")
-    trainer.accelerator.end_training()
-    return metrics
-
 def run_grpo(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, g:GRPOArguments)->dict:
     "GRPO as `vlm_od_train --method grpo` runs it; the final metrics (also in `output_dir/metrics.json`)."
-    _check_quantization(m)
-    train, val = train_val(d, args.seed) # the data first: a bad file stops the run before the model loads
-    model, processor, task = _grpo_start(d, m)
-    steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
-    args.eval_strategy = "no"
-    ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
-                               pictures=d.eval_pictures, save_dir=Path(args.output_dir)/"eval") if val else None
-    trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
-    return _end_grpo_run(trainer, trainer.train(resume_from_checkpoint=_resume(args)), ev, processor, task, d, m, args)
+    _check_quantization(m); out = Path(args.output_dir)
+    lock = claim_output_dir(out) if PartialState().is_main_process else None # as `run_training`: a second run into out stops here
+    try:
+        train, val = _data(d, args) # the data first: a bad file stops the run before the model loads
+        if lock: _keep_earlier(out/"run_config.yaml"); save_run_config(d, args, m, out/"run_config.yaml")
+        model, processor, task = _grpo_start(d, m, train + val)
+        steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
+        args.eval_strategy = "no"
+        ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
+                                   pictures=d.eval_pictures, save_dir=out/"eval") if val else None
+        trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []))
+        _resume_notes(resume := _resume(args), args)
+        base = _base_metrics(ev, trainer, d)
+        return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)
+    finally:
+        if lock: lock.unlink(missing_ok=True)
 
 # %% ../nbs/08_cli.ipynb #7b9e5476
 def _grpo_demo_parser()->argparse.ArgumentParser:
@@ -542,6 +571,7 @@ def eval_parser()->argparse.ArgumentParser:
     _inference_args(p)
     p.add_argument("--metrics", metavar="METRICS.json", help="write the metrics here (JSON)")
     p.add_argument("--detections", metavar="DETECTIONS.jsonl", help="write each answer and its boxes here (JSON lines, as vlm_od_predict)")
+    p.add_argument("--pictures", metavar="DIR", help="also draw each image into this folder (PNG): truth solid, the model's boxes dashed, in the training run's class colours")
     _alias(p, "out", "metrics"); _alias(p, "predictions", "detections")
     return p
 
@@ -565,6 +595,12 @@ def _end_processes():
     state.wait_for_everyone()
     state.destroy_process_group()
 
+def _save_pictures(samples:list, preds:list, folder, classes:tuple=None)->list:
+    "One PNG per image in `folder`, named after its file (numbered: folders may repeat names), in the run's colours: those of the training data's `classes`."
+    colours, folder = run_colours(classes, [d.label for s, p in zip(samples, preds) for d in s.objects + p.detections]), Path(folder)
+    names = [f"{i:05d}-{Path(s.id).stem}.png" if len(samples) > 1 else f"{Path(s.id).stem}.png" for i, s in enumerate(samples)]
+    return [save_sample(s, p, folder/n, colours) for s, p, n in zip(samples, preds, names)]
+
 def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
     a = _resolve_aliases(a, "vlm_od_eval")
@@ -573,11 +609,13 @@ def eval_from_args(a:argparse.Namespace)->dict:
                            report_path=Path(a.metrics).with_suffix(".data_report.csv") if a.metrics else None)[:a.max_images]
     if not samples: raise ValueError(f"no images to evaluate in {a.data}: nothing to measure")
     state, task, preds = _predict_args(a, samples)
-    metrics = dict(detection_metrics(asked_targets(samples, task.prompt), preds), model=str(a.model), task=task.to_dict())
+    truth = asked_targets(samples, task.prompt)
+    metrics = dict(detection_metrics(truth, preds, classes=task.classes), model=str(a.model), task=task.to_dict())
     if state.is_main_process:
         if a.metrics: save_metrics(metrics, a.metrics)
         if a.detections: save_predictions(samples, preds, a.detections)
-        print("\n".join(f"{k:<20}{v:.4f}" for k, v in metrics.items() if isinstance(v, float)))
+        if a.pictures: _save_pictures(truth, preds, a.pictures, task.classes)
+        print("\n".join(f"{k:<20}{v:.4f}" for k, v in metrics.items() if isinstance(v, float)) + "\n\n" + per_class_text(metrics))
     return metrics
 
 def eval_cli(argv:list=None):
@@ -610,21 +648,15 @@ def _confident(preds:list, min_score:float)->tuple:
     kept = [replace(p, detections=[d for d in p.detections if d.score >= min_score]) for p in preds]
     return kept, sum(len(p.detections) for p in preds) - sum(len(p.detections) for p in kept)
 
-def _save_pictures(samples:list, preds:list, folder)->list:
-    "One PNG per image in `folder`, named after its file (numbered: folders may repeat names), one colour per class across all."
-    colours, folder = class_colours(d.label for p in preds for d in p.detections), Path(folder)
-    names = [f"{i:05d}-{Path(s.id).stem}.png" if len(samples) > 1 else f"{Path(s.id).stem}.png" for i, s in enumerate(samples)]
-    return [save_sample(s, p, folder/n, colours) for s, p, n in zip(samples, preds, names)]
-
 def predict_from_args(a:argparse.Namespace)->tuple:
     "Detect as `vlm_od_predict` does: write the records (and pictures) on the main process; return (samples, predictions)."
     a = _resolve_aliases(a, "vlm_od_predict")
     samples, report = load_images(a.images, a.data_mode) # before the model: a bad file fails fast
-    state, _, preds = _predict_args(a, samples)
+    state, task, preds = _predict_args(a, samples)
     preds, low = _confident(preds, a.min_score)
     if state.is_main_process:
         save_predictions(samples, preds, a.detections)
-        if a.pictures: _save_pictures(samples, preds, a.pictures)
+        if a.pictures: _save_pictures(samples, preds, a.pictures, task.classes)
         failed = sum(p.status == "failed" for p in preds)
         if report.seen_images > report.images: print(report) # which files were skipped, and why
         if report.events: print(f"report of what was skipped or converted: {report.save(Path(a.detections).with_suffix('.data_report.csv'))}")

@@ -4,8 +4,9 @@
 
 # %% ../nbs/01c_coco.ipynb #4c5847ad
 from __future__ import annotations
-import contextlib, io, json, math
+import contextlib, gc, io, json, math
 from collections import Counter
+from functools import cache
 from pathlib import Path
 from typing import Sequence
 import numpy as np
@@ -18,8 +19,8 @@ from .validation import *
 
 # %% auto #0
 __all__ = ['COCO_GT', 'COCO_RESULTS', 'COCO_STATS', 'detections_of', 'coco_categories', 'to_coco', 'write_coco', 'category_names',
-           'load_coco', 'coco_eval', 'coco_summary', 'coco_per_class', 'per_class_metrics', 'coco_map', 'jsonable',
-           'save_metrics', 'evaluate_files']
+           'paused_gc', 'load_coco', 'coco_eval', 'coco_summary', 'coco_per_class', 'per_class_metrics', 'coco_map',
+           'jsonable', 'save_metrics', 'evaluate_files']
 
 # %% ../nbs/01c_coco.ipynb #dcd2fefe
 def detections_of(x)->list:
@@ -117,17 +118,29 @@ def _coco_image(im, img_dir:Path, outside:bool)->tuple:
     return (id_field(im.get("id")), path_field(im.get("file_name"), img_dir, outside=outside),
             (size_field(im.get("width"), "width"), size_field(im.get("height"), "height")), im["file_name"])
 
-def _coco_images(entries:list, path, img_dir:Path, outside:bool, boxes:Counter, report:Report)->tuple:
-    "(id -> (path, size, file_name) of the usable image entries, every id seen); bad entries and repeated ids skipped (counted) or raised."
-    by_id, seen = {}, set()
+def _plain_image(im, img_dir:Path)->tuple|None:
+    "`_coco_image` of an entry every rule plainly accepts (integer id and sides, a file name inside `img_dir`); None: the rules decide."
+    if type(im) is not dict: return None
+    k, f, w, h = im.get("id"), im.get("file_name"), im.get("width"), im.get("height")
+    if type(k) is not int or type(w) is not int or type(h) is not int or w <= 0 or h <= 0: return None
+    if type(f) is not str or not f.strip() or f.startswith("/") or ".." in f: return None
+    return k, img_dir/f, (w, h), f
+
+# %% ../nbs/01c_coco.ipynb #4c55610f
+def _coco_images(entries:list, path, img_dir:Path, outside:bool, boxes, report:Report)->tuple:
+    "(id -> (path, size, file_name) of the usable image entries, every id seen); bad entries and repeated ids skipped (counted) or raised; `boxes()`: boxes per image id."
+    by_id, seen, twice = {}, set(), {}
     for i, im in enumerate(entries):
-        k = im.get("id") if isinstance(im, dict) and _hashable_id(im.get("id")) else None; seen.add(k)
-        if (e := read_field(report, f"{path} image {i}", _coco_image, im, img_dir, outside, skip=boxes[k] if k is not None else 0)):
-            by_id.setdefault(e[0], []).append(e)
-    for k, es in ((k, es) for k, es in by_id.items() if len(es) > 1): # the id's annotations are lost once, with its first image
-        names = ", ".join(str(e[3]) for e in es)
-        for j, e in enumerate(es): report.skip(str(e[1]), "repeated image id", f"id {k!r} is used by {names}", 0 if j else boxes[k])
-    return {k: es[0][1:] for k, es in by_id.items() if len(es) == 1}, seen
+        if (e := _plain_image(im, img_dir)) is None:
+            k = im.get("id") if isinstance(im, dict) and _hashable_id(im.get("id")) else None
+            e = read_field(report, f"{path} image {i}", _coco_image, im, img_dir, outside, skip=boxes()[k] if k is not None else 0)
+        seen.add(k := e[0] if e else k)
+        if e and k in by_id: twice.setdefault(k, [by_id[k]]).append(e)
+        elif e: by_id[k] = e
+    for k in [k for k in by_id if k in twice] if twice else (): # the id's annotations are lost once, with its first image
+        es = twice[k]; names = ", ".join(str(e[3]) for e in es); del by_id[k]
+        for j, e in enumerate(es): report.skip(str(e[1]), "repeated image id", f"id {k!r} is used by {names}", 0 if j else boxes()[k])
+    return {k: e[1:] for k, e in by_id.items()}, seen
 
 # %% ../nbs/01c_coco.ipynb #116b7921
 def _coco_ann(a)->tuple:
@@ -136,19 +149,52 @@ def _coco_ann(a)->tuple:
     x, y, w, h = box_field(a.get("bbox"))
     return id_field(a.get("image_id"), "image_id"), id_field(a.get("category_id"), "category_id"), flag_field(a.get("iscrowd")), (x, y, x + w, y + h)
 
+_NUMBER = {int, float}
+
+def _plain_ann(a)->tuple|None:
+    "`_coco_ann` of an entry every rule plainly accepts (integer ids, `iscrowd` 0, 1 or absent, a list of 4 finite numbers); None: the rules decide."
+    if type(a) is not dict: return None
+    k, c, cr, b = a.get("image_id"), a.get("category_id"), a.get("iscrowd", 0), a.get("bbox")
+    if type(k) is not int or type(c) is not int or type(cr) is not int or cr not in (0, 1) or type(b) is not list or len(b) != 4: return None
+    x, y, w, h = b
+    if type(x) not in _NUMBER or type(y) not in _NUMBER or type(w) not in _NUMBER or type(h) not in _NUMBER or not math.isfinite(x + y + w + h): return None
+    x, y, w, h = float(x), float(y), float(w), float(h)
+    return k, c, bool(cr), (x, y, x + w, y + h)
+
+# %% ../nbs/01c_coco.ipynb #9fe169f6
 def _coco_objects(entries:list, path, images:dict, seen:set, names:dict, crowd:str, report:Report)->dict:
     "image id -> its `Detection`s; bad entries, unknown images and classes counted (or raised), crowd annotations as `crowd` says."
     out = {}
     for i, a in enumerate(entries):
-        if (r := read_field(report, f"{path} annotation {i}", _coco_ann, a)) is None: continue
+        if (r := _plain_ann(a) or read_field(report, f"{path} annotation {i}", _coco_ann, a)) is None: continue
         k, c, iscrowd, box = r
-        if k not in seen: report.drop(str(path), "annotation for unknown image", f"image_id {k!r}"); continue
-        if k not in images: continue # of a skipped image entry: counted with it
-        where = str(images[k][0])
-        if iscrowd and crowd == "skip": report.drop(where, "crowd annotation (iscrowd=1)", fatal=False); continue
-        if c not in names: report.drop(where, "unknown class", f"category_id {c!r}"); continue
-        out.setdefault(k, []).append(Detection(names[c], box, crowd=iscrowd and crowd == "ignore"))
+        if (im := images.get(k)) is None:
+            if k not in seen: report.drop(str(path), "annotation for unknown image", f"image_id {k!r}")
+            continue # else of a skipped image entry: counted with it
+        if iscrowd and crowd == "skip": report.drop(str(im[0]), "crowd annotation (iscrowd=1)", fatal=False); continue
+        if c not in names: report.drop(str(im[0]), "unknown class", f"category_id {c!r}"); continue
+        d = Detection(names[c], box, crowd=iscrowd and crowd == "ignore")
+        if k in out: out[k].append(d)
+        else: out[k] = [d]
     return out
+
+# %% ../nbs/01c_coco.ipynb #fc5c7019
+@contextlib.contextmanager
+def paused_gc():
+    "Python's cyclic garbage collector paused inside, as it was after: for building many small objects that form no cycle."
+    on = gc.isenabled(); gc.disable()
+    try: yield
+    finally:
+        if on: gc.enable()
+
+def _coco_samples(ann_file:Path, img_dir:Path, crowd:str, outside:bool, report:Report)->list:
+    "The `Sample` of each usable image entry of a COCO file, its annotations read (not yet validated against the image)."
+    data = _read_coco(ann_file)
+    names, anns = category_names(data.get("categories", []), ann_file), data.get("annotations", [])
+    boxes = cache(lambda: Counter(a.get("image_id") for a in anns if isinstance(a, dict) and _hashable_id(a.get("image_id")))) # only to count what a skip loses
+    images, seen = _coco_images(data["images"], ann_file, img_dir, outside, boxes, report)
+    objs = _coco_objects(anns, ann_file, images, seen, names, crowd, report)
+    return [Sample(p, size, objs.get(k, []), name) for k, (p, size, name) in images.items()]
 
 # %% ../nbs/01c_coco.ipynb #d202dc69
 @delegates(validate, but=["report", "mode", "decode"])
@@ -161,31 +207,39 @@ def load_coco(ann_file:Path, # COCO JSON file
               **kwargs)->tuple: # (samples, `Report`)
     "Samples from a COCO JSON file and its image folder, every entry read by its field rules, validated."
     if crowd not in ("ignore", "skip", "keep"): raise ValueError(f"crowd must be 'ignore', 'skip' or 'keep', got {crowd!r}")
-    report, data = new_report(mode), _read_coco(ann_file)
-    names, anns = category_names(data.get("categories", []), ann_file), data.get("annotations", [])
-    boxes = Counter(a.get("image_id") for a in anns if isinstance(a, dict) and _hashable_id(a.get("image_id")))
-    images, seen = _coco_images(data["images"], ann_file, Path(img_dir), outside, boxes, report)
-    objs = _coco_objects(anns, ann_file, images, seen, names, crowd, report)
-    return validate([Sample(p, size, objs.get(k, []), name) for k, (p, size, name) in images.items()], report=report, decode=decode, **kwargs)
+    report = new_report(mode)
+    with paused_gc(): # millions of small objects, none in a cycle: the collector would rescan the parsed JSON again and again
+        samples = _coco_samples(ann_file, Path(img_dir), crowd, outside, report) # the parsed JSON is freed here
+        return validate(samples, report=report, decode=decode, **kwargs)
 
 # %% ../nbs/01c_coco.ipynb #df063c96
-def _coco_index(data:dict)->COCO:
-    "A pycocotools `COCO` index of a ground-truth dict."
-    coco = COCO(); coco.dataset = data; coco.createIndex()
+def _evaluator(backend:str)->tuple:
+    "(index class, evaluation class) of a COCO evaluator: 'pycocotools' (the reference) or 'faster' (`faster-coco-eval`, installed apart)."
+    if backend == "pycocotools": return COCO, COCOeval
+    if backend != "faster": raise ValueError(f"backend must be 'pycocotools' or 'faster', got {backend!r}")
+    try: from faster_coco_eval import COCO as Index, COCOeval_faster
+    except ImportError as e: raise ImportError("backend='faster' needs faster-coco-eval: pip install faster-coco-eval==1.8.0") from e
+    return Index, COCOeval_faster
+
+def _coco_index(data:dict, index=COCO)->COCO:
+    "A `COCO` index (pycocotools' by default) of a ground-truth dict."
+    coco = index(); coco.dataset = data; coco.createIndex()
     return coco
 
 def _load_results(gt:COCO, res:list)->COCO:
-    "Results as a `COCO` object (`loadRes`; an empty index when there are no results)."
+    "Results as an index of `gt`'s kind (`loadRes`; an empty index when there are no results)."
     if res: return gt.loadRes([dict(r) for r in res]) # loadRes writes into the dicts: give it copies
-    return _coco_index(dict(images=gt.dataset["images"], categories=gt.dataset["categories"], annotations=[]))
+    return _coco_index(dict(images=gt.dataset["images"], categories=gt.dataset["categories"], annotations=[]), type(gt))
 
 def coco_eval(gt:dict|COCO, # COCO ground truth (dict or pycocotools `COCO`)
               res:list, # COCO results: dicts with image_id, category_id, bbox (x, y, w, h), score
+              backend:str="pycocotools", # 'pycocotools' (the reference) or 'faster' (faster-coco-eval: the same numbers, see below)
              )->COCOeval:
     "pycocotools' `COCOeval` for bounding boxes, evaluated, accumulated and summarised (quietly)."
+    index, evaluator = _evaluator(backend)
     with contextlib.redirect_stdout(io.StringIO()):
-        gt = gt if isinstance(gt, COCO) else _coco_index(gt)
-        ev = COCOeval(gt, _load_results(gt, res), "bbox")
+        gt = gt if isinstance(gt, index) else _coco_index(gt.dataset if isinstance(gt, COCO) else gt, index)
+        ev = evaluator(gt, _load_results(gt, res), "bbox")
         ev.evaluate(); ev.accumulate(); ev.summarize()
     return ev
 

@@ -59,7 +59,7 @@ class DetectionCollator:
         return _training_template(self.processor)
 
 # %% ../nbs/02_collators.ipynb #1d55743d
-def _load_images(ex:dict)->list:
+def _example_images(ex:dict)->list:
     "PIL images of an example; `Sample` references are loaded here, at collation time."
     return [load_image(i) if isinstance(i, Sample) else i for i in ex.get("images", [])]
 
@@ -105,7 +105,7 @@ def _render(self:DetectionCollator, examples:list, train:bool)->tuple:
 def _process(self:DetectionCollator, examples:list, train:bool)->dict:
     "Tokenize the conversations and process every image once, in one processor call."
     texts, spans = self._render(examples, train)
-    images, answer_mask = [_load_images(ex) for ex in examples], train and self.mask == "assistant"
+    images, answer_mask = [_example_images(ex) for ex in examples], train and self.mask == "assistant"
     out = self.processor(text=texts, images=images if any(images) else None, return_tensors="pt", padding=True,
                          padding_side=self.padding_side, add_special_tokens=False,
                          return_offsets_mapping=answer_mask, return_text_replacement_offsets=answer_mask)

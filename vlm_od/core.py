@@ -19,9 +19,10 @@ from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize
 # %% auto #0
 __all__ = ['NO_OBJECTS', 'THINK_HINT', 'QWEN25_MIN_PIXELS', 'QWEN25_MAX_PIXELS', 'DIALECTS', 'MODEL_TYPES', 'ARCHITECTURES',
            'DIALECT_FILE', 'TASK_FILE', 'Detection', 'not_crowd', 'xywh', 'iou_matrix', 'round_half_up', 'order_box',
-           'clip_box', 'to_scale', 'from_scale', 'ParseResult', 'Dialect', 'answer_start', 'Qwen2VLDialect',
+           'clip_box', 'to_scale', 'from_scale', 'Prediction', 'Dialect', 'answer_start', 'Qwen2VLDialect',
            'JSONDialect', 'Qwen25VLDialect', 'resize_settings', 'Qwen3VLDialect', 'model_type_of', 'dialect_from_dict',
-           'save_dialect', 'load_dialect', 'check_processor', 'dialect_for', 'check_dialect', 'round_trip_bound']
+           'save_dialect', 'load_dialect', 'check_processor', 'dialect_named', 'dialect_for', 'check_dialect',
+           'round_trip_bound']
 
 # %% ../nbs/00_core.ipynb #b0a87f19
 @dataclass
@@ -32,7 +33,7 @@ class Detection:
     score: float = 1.0 # confidence in [0, 1]; 1.0 for ground truth
     crowd: bool = False # a crowd region (COCO `iscrowd`): ground truth to ignore, not an object to find
 
-    def __post_init__(self): self.box = tuple(float(v) for v in self.box)
+    def __post_init__(self): self.box = tuple(map(float, self.box))
     def __repr__(self):
         return f"Detection(label={self.label!r}, box={self.box!r}, score={self.score!r}{', crowd=True' if self.crowd else ''})"
 
@@ -88,12 +89,13 @@ def from_scale(box:Sequence[float], size:tuple, target:tuple)->tuple:
 
 # %% ../nbs/00_core.ipynb #54368085
 @dataclass
-class ParseResult:
-    "Detections parsed from model text, with a status (`ok`, `repaired`, `failed`) and notes on repairs."
-    detections: list # parsed `Detection`s in original-image pixels
+class Prediction:
+    "A model's answer and the detections read from it, with a status (`ok`, `repaired`, `failed`) and notes on repairs."
+    text: str = "" # the answer as the model wrote it (special tokens kept)
+    detections: list = field(default_factory=list) # `Detection`s in original-image pixels (scored by `predict`, else 1.0)
     status: str = "ok" # 'ok', 'repaired' or 'failed'
     notes: list = field(default_factory=list) # what was repaired or dropped, one entry per event
-    spans: list = field(default_factory=list) # (start, end) character span of each detection in the text
+    spans: list = field(default_factory=list) # (start, end) character span of each detection in `text`
 
     def note(self, what:str):
         "Record a repair; a clean result becomes `repaired`."
@@ -164,19 +166,19 @@ def parse(self:Dialect, text:str, # the model's answer
           size:tuple, # (width, height) of the original image
           labels:set=None, # known class names; others are kept and flagged in `notes`
           thinking:bool=False, # the prompt opened a think block, so the answer follows its `</think>`
-         )->ParseResult:
+         )->Prediction:
     "Detections in original-image pixels from model text, after any think block. Never raises."
-    if (why := _bad_size(size)): return ParseResult([], "failed", [why])
+    if (why := _bad_size(size)): return Prediction(text, [], "failed", [why])
     start = answer_start(text, thinking)
-    if start is None: return ParseResult([], "failed", [THINK_HINT])
+    if start is None: return Prediction(text, [], "failed", [THINK_HINT])
     try: res = self._read(text[start:])
-    except Exception as e: return ParseResult([], "failed", [f"parser error: {e!r}"])
+    except Exception as e: return Prediction(text, [], "failed", [f"parser error: {e!r}"])
     res = self._finish(res, size, text[start:], labels)
-    res.spans = [(a + start, b + start) for a, b in res.spans]
+    res.text, res.spans = text, [(a + start, b + start) for a, b in res.spans]
     return res
 
 @patch
-def _read(self:Dialect, text:str)->ParseResult:
+def _read(self:Dialect, text:str)->Prediction:
     "Raw frame boxes in the dialect's own syntax or, failing that, in another family's syntax (noted)."
     (_, own), *others = self.readers
     res = own(text)
@@ -187,7 +189,7 @@ def _read(self:Dialect, text:str)->ParseResult:
     return res
 
 # %% ../nbs/00_core.ipynb #aeb2504c
-def _clean_box(res:ParseResult, box:tuple, fw:float, fh:float)->tuple:
+def _clean_box(res:Prediction, box:tuple, fw:float, fh:float)->tuple:
     "Order and clip a raw frame box, noting each repair."
     ordered = order_box(box)
     if ordered != tuple(box): res.note("swapped corners")
@@ -196,7 +198,7 @@ def _clean_box(res:ParseResult, box:tuple, fw:float, fh:float)->tuple:
     return clipped
 
 @patch
-def _finish(self:Dialect, res:ParseResult, size:tuple, text:str, labels:set=None)->ParseResult:
+def _finish(self:Dialect, res:Prediction, size:tuple, text:str, labels:set=None)->Prediction:
     "Raw frame boxes to pixels: order, clip, drop degenerate boxes and duplicates, flag unknown labels, set the status."
     fw, fh = self.frame(size)
     dets, spans, seen = [], [], set()
@@ -238,9 +240,9 @@ _Q2_BOX = re.compile(rf"(?:<\|object_ref_start\|>{_Q2_LABEL}<\|object_ref_end\|>
                      rf"<\|box_start\|>\s*\({_NUM},{_NUM}\)\s*,\s*\({_NUM},{_NUM}\)\s*<\|box_end\|>", re.S)
 _Q2_OPEN = r"<\|object_ref_start\|>|<\|box_start\|>"
 
-def _read_qwen2(text:str)->ParseResult:
+def _read_qwen2(text:str)->Prediction:
     "Raw boxes written as `<|object_ref_start|>label<|object_ref_end|><|box_start|>(x1,y1),(x2,y2)<|box_end|>`."
-    res = ParseResult([])
+    res = Prediction(text)
     for m in _Q2_BOX.finditer(text):
         label = (m[1] or "").strip()
         if m[1] is None and res.spans and re.fullmatch(r"[\s,]*", text[res.spans[-1][1]:m.start()]): label = res.detections[-1].label
@@ -293,10 +295,10 @@ def _open_list(text:str, spans:list)->bool:
     return bool(spans) and "[" in text[:spans[0][0]] and "]" not in text[spans[-1][1]:]
 
 # %% ../nbs/00_core.ipynb #0a9f5f7a
-def _read_json(text:str)->ParseResult:
+def _read_json(text:str)->Prediction:
     'Raw boxes written as JSON objects `{"bbox_2d": [x1, y1, x2, y2], "label": ...}`, wherever they are in the text.'
     objs, bad = _json_objects(text)
-    res = ParseResult([])
+    res = Prediction(text)
     for obj, span in objs:
         d = _json_detection(obj)
         if d is None: res.note("not a box"); continue
@@ -477,6 +479,15 @@ def check_processor(obj, # a model or config
         raise ValueError(f"The processor ({type(processor).__name__}) uses patch_size, merge_size = {got}, but the model's "
                          f"vision config ({vc.model_type}) expects {want}: load the processor that ships with the model")
 
+# %% ../nbs/00_core.ipynb #09af4b02
+def dialect_named(name:str, # a key of `DIALECTS`
+                  processor=None, # the processor in use, which fixes Qwen2.5-VL's resize rule
+                 )->Dialect:
+    "The dialect called `name`; Qwen2.5-VL's pixel frame follows `processor`'s resize rule."
+    if name not in DIALECTS: raise ValueError(f"Unknown dialect {name!r}: choose one of {', '.join(DIALECTS)}")
+    if name == "qwen2_5_vl" and processor is not None: return Qwen25VLDialect(**resize_settings(processor))
+    return DIALECTS[name]()
+
 # %% ../nbs/00_core.ipynb #0377783e
 def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect` or `to_dict()` settings
                 processor=None, # the processor in use, which fixes Qwen2.5-VL's resize rule
@@ -492,7 +503,7 @@ def dialect_for(obj, # a model, processor, config, model id or folder, `Dialect`
     if processor is not None: check_processor(obj, processor)
     if hasattr(obj, "image_processor"): processor = obj
     if processor is None: return _default_dialect(family, obj)
-    return Qwen25VLDialect(**resize_settings(processor)) if family == "qwen2_5_vl" else DIALECTS[family]()
+    return dialect_named(family, processor)
 
 # %% ../nbs/00_core.ipynb #e7bb90aa
 def check_dialect(dialect:Dialect, # the dialect a model was trained with (e.g. `load_dialect(model_dir)`)

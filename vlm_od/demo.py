@@ -111,12 +111,12 @@ def run_demo(output_dir:str="demo_output", # where metrics, model, processor and
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     model, proc, dialect, train, val = demo_setup(cfg)
     ev = dict(batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
-    base, _ = evaluate(model, proc, val, dialect, **ev)
+    base = evaluate_model(model, proc, val, dialect, **ev).metrics
     trainer = _demo_trainer(model, proc, train, dialect, cfg, out, progress)
     t0 = time.time(); trainer.train(); train_s = time.time() - t0
-    tuned, preds = evaluate(model, proc, val, dialect, **ev)
-    metrics = _demo_metrics(base, tuned, trainer, train_s, cfg, model)
-    save_trained(model, proc, dialect, out/"model"); _save_pictures(out, trainer, val, preds)
+    tuned = evaluate_model(model, proc, val, dialect, **ev)
+    metrics = _demo_metrics(base, tuned.metrics, trainer, train_s, cfg, model)
+    save_trained(model, proc, dialect, out/"model"); _save_pictures(out, trainer, val, tuned.preds)
     metrics["total_seconds"] = round(time.time() - t_start, 1)
     save_metrics(metrics, out/"metrics.json"); save_metrics(trainer.state.log_history, out/"history.json")
     if progress: print(f"{results_table(metrics)}\n\nwritten to {out}/: metrics.json, history.json (the training log), model/ (model, processor and task), loss.png, predictions.png")
@@ -152,11 +152,11 @@ def run_grpo_demo(output_dir:str="demo_grpo_output", # where the SFT run (`sft/`
     sft = run_demo(str(out/"sft"), progress=progress, max_steps=sft_steps, **overrides)
     _, _, _, train, val = demo_setup(cfg)
     model, proc, task, trainer, secs = _grpo_stage(out/"sft"/"model", train, cfg, out, grpo_steps, grpo_learning_rate, progress)
-    tuned, preds = evaluate(model, proc, val, task, batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
-    metrics = dict(base=sft["base"], sft=sft["finetuned"], grpo={k: tuned[k] for k in METRIC_KEYS}, sft_steps=sft_steps,
+    tuned = evaluate_model(model, proc, val, task, batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
+    metrics = dict(base=sft["base"], sft=sft["finetuned"], grpo={k: tuned.metrics[k] for k in METRIC_KEYS}, sft_steps=sft_steps,
                    grpo_steps=trainer.state.global_step, grpo_seconds=round(secs, 1), environment=environment(model),
                    rewards=[round(h["reward"], 4) for h in trainer.state.log_history if "reward" in h])
-    save_trained(model, proc, task, out/"model"); _save_pictures(out, trainer, val, preds)
+    save_trained(model, proc, task, out/"model"); _save_pictures(out, trainer, val, tuned.preds)
     save_metrics(metrics, out/"metrics.json"); save_metrics(trainer.state.log_history, out/"history.json")
     if progress: print(f"{stages_table(metrics)}\n\nwritten to {out}/: metrics.json, history.json (the GRPO log), model/, sft/ (the demo), loss.png, predictions.png")
     return metrics

@@ -27,7 +27,7 @@ from .inference import *
 # %% auto #0
 __all__ = ['COMPARE_KEYS', 'LOWER_IS_BETTER', 'match', 'in_crowd', 'box_stats', 'image_score', 'near_duplicates',
            'duplicate_stats', 'constant_score_map', 'detection_metrics', 'asked_targets', 'score_predictions',
-           'evaluate', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
+           'score_prediction_file', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
 
 # %% ../nbs/04_evaluation.ipynb #8a4c08a1
 def match(gt:list, pred:list)->list:
@@ -103,13 +103,22 @@ def constant_score_map(samples:list, # `Sample`s with ground truth (or ground-tr
     return dict(map50_95_const=s["map50_95"], map50_const=s["map50"])
 
 # %% ../nbs/04_evaluation.ipynb #55c6408b
+def _by_class(ev:COCOeval, gts:list, dets:list, classes:list=None)->dict:
+    "`per_class` of the dataset's own classes (`classes` and the ground truth's labels); predicted boxes of any other label counted apart."
+    count = lambda ls: Counter(d.label for ds in ls for d in not_crowd(ds))
+    gt, pred = count(gts), count(dets)
+    own = set(classes or ()) | set(gt)
+    other = {l: n for l, n in sorted(pred.items()) if l not in own}
+    return dict(per_class={n: v for n, v in per_class_metrics(ev, gt, pred).items() if n in own},
+                other_label_predictions=sum(other.values()), other_labels=other)
+
 def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-truth detection lists)
                       preds:list, # `Prediction`s in the same order (or detection lists)
                       thresh:float=0.5, # IoU of a true positive for precision / recall / F1
                       dup_thresh:float=0.8, # IoU of a near duplicate
-                      classes:list=None, # category names that come first in COCO's numbering
+                      classes:list=None, # the dataset's class names (first in COCO's numbering); `per_class` rows: these and the ground truth's labels
                      )->dict:
-    "Mean IoU, P/R/F1, COCO metrics by pycocotools (with `per_class`) and with constant scores, parse-failure, repair and duplicate rates."
+    "Mean IoU, P/R/F1, COCO metrics by pycocotools (`per_class`: the dataset's classes; boxes of other labels counted apart) and with constant scores, parse-failure, repair and duplicate rates."
     if len(samples) != len(preds): raise ValueError(f"{len(samples)} samples but {len(preds)} predictions")
     gts, dets = [detections_of(s) for s in samples], [detections_of(p) for p in preds]
     ev = coco_eval(*to_coco(samples, dets, classes))
@@ -117,7 +126,7 @@ def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-tru
     preds = [p if isinstance(p, Prediction) else Prediction("", detections_of(p), "ok", []) for p in preds]
     return dict(**box_stats(gts, dets, thresh), **coco_summary(ev), **constant_score_map(samples, dets, classes), parse_failure_rate=status.count("failed") / max(len(preds), 1),
                 repaired_rate=status.count("repaired") / max(len(preds), 1), **duplicate_stats(preds, dup_thresh),
-                images=len(samples), per_class=per_class_metrics(ev, *(Counter(d.label for ds in ls for d in not_crowd(ds)) for ls in (gts, dets))))
+                images=len(samples), **_by_class(ev, gts, dets, classes))
 
 # %% ../nbs/04_evaluation.ipynb #d9351d13
 def asked_targets(samples:list, prompt)->list:
@@ -132,10 +141,14 @@ def score_predictions(samples:list, # `Sample`s with all their objects
     "`detection_metrics` of `preds` against what `prompt` asks for in each sample."
     return detection_metrics(asked_targets(samples, prompt), preds, **kwargs)
 
-def evaluate(model, processor, samples:list, task:Task|Dialect, **kwargs)->tuple:
-    "Predict on `samples` and score: `(metrics, predictions)`; `kwargs` go to `predict`."
-    preds = predict(model, processor, samples, task, **kwargs)
-    return score_predictions(samples, preds, as_task(task).prompt), preds
+# %% ../nbs/04_evaluation.ipynb #26760ce0
+def score_prediction_file(samples:list, # `Sample`s with all their objects, in the file's order
+                          path, # JSON lines of `prediction_record`s (`stream_predictions`, `save_predictions`)
+                          prompt:str|Prompt=DETECT_PROMPT, # the instruction the answers answer
+                          **kwargs, # passed to `detection_metrics`
+                         )->dict:
+    "`score_predictions` of the predictions in a file, read one record at a time without their texts."
+    return score_predictions(samples, list(read_predictions(path, samples, text=False)), prompt, **kwargs)
 
 # %% ../nbs/04_evaluation.ipynb #1d1c0590
 @dataclass
@@ -162,8 +175,8 @@ def evaluate_model(model, processor, # the model and its processor
                    name:str="model", # the name in tables and plots
                    **kwargs)->EvalResult:
     "Predict on `samples` and score the predictions against what the prompt asks for."
-    metrics, preds = evaluate(model, processor, samples, task, **kwargs)
-    return EvalResult(name, asked_targets(samples, as_task(task).prompt), preds, metrics)
+    preds, prompt = predict(model, processor, samples, task, **kwargs), as_task(task).prompt
+    return EvalResult(name, asked_targets(samples, prompt), preds, score_predictions(samples, preds, prompt))
 
 # %% ../nbs/04_evaluation.ipynb #a52e06fc
 @patch

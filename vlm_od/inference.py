@@ -19,17 +19,8 @@ from .task import *
 from .collators import *
 
 # %% auto #0
-__all__ = ['Prediction', 'span_score', 'greedy_config', 'predict', 'synced_generation', 'shard', 'distributed_predict',
-           'prediction_record', 'save_predictions']
-
-# %% ../nbs/03_inference.ipynb #4f5d2908
-@dataclass
-class Prediction:
-    "A model's answer for one sample: raw text, parsed detections (with scores), parse status and notes."
-    text: str # the generated answer, special tokens kept
-    detections: list # `Detection`s in original-image pixels, with confidence scores
-    status: str # 'ok', 'repaired' or 'failed'
-    notes: list # what the parser repaired
+__all__ = ['span_score', 'greedy_config', 'predict_batches', 'predict', 'synced_generation', 'shard', 'distributed_predict',
+           'prediction_record', 'save_predictions', 'stream_predictions', 'record_prediction', 'read_predictions']
 
 # %% ../nbs/03_inference.ipynb #e0d6c866
 def _prefix_offsets(tokenizer, ids:list)->list:
@@ -69,7 +60,8 @@ def _answer(tokenizer, ids:torch.Tensor, logprobs:torch.Tensor, dialect:Dialect,
         if not res.detections: res.status = "failed"
     offsets = _token_offsets(tokenizer, ids)
     dets = [Detection(d.label, d.box, span_score(logprobs, offsets, sp)) for d, sp in zip(res.detections, res.spans)]
-    return Prediction(text, dets, res.status, res.notes)
+    res.detections = dets
+    return res
 
 # %% ../nbs/03_inference.ipynb #c3acc6de
 def greedy_config(model, # its `generation_config` gives the settings other than sampling (end tokens, penalties...)
@@ -81,30 +73,38 @@ def greedy_config(model, # its `generation_config` gives the settings other than
         "top_k": 50, "max_new_tokens": max_new_tokens, "pad_token_id": pad_token_id, "output_scores": True, "return_dict_in_generate": True})
 
 @torch.no_grad()
-def predict(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
-            processor, # its processor
-            samples:list, # `Sample`s to detect objects in
-            task:Task|Dialect, # what the model was trained on: answer format, instruction, thinking mode (a `Dialect`: the default prompt)
-            batch_size:int=16, # images per `generate` call
-            max_new_tokens:int=256, # longest answer
-            progress:bool=True, # show a progress bar
-           )->list: # one `Prediction` per sample
-    "Greedy, batched detection on `samples`."
+def predict_batches(model, # a Qwen VL model (tiny, pretrained, or with a LoRA adapter)
+                    processor, # its processor
+                    samples:list, # `Sample`s to detect objects in
+                    task:Task|Dialect, # what the model was trained on: answer format, instruction, thinking mode (a `Dialect`: the default prompt)
+                    batch_size:int=16, # images per `generate` call
+                    max_new_tokens:int=256, # longest answer
+                    progress:bool=True, # show a progress bar
+                   ): # yields (the batch's samples, their `Prediction`s)
+    "Greedy, batched detection on `samples`, one batch at a time: memory holds one batch of answers."
     task = as_task(task); check_dialect(task.dialect, processor) # Qwen2.5-VL's pixel frame is the processor's resize
     if task.pixels: task.pixels.check(processor)
-    coll, tok, out = DetectionCollator(processor, padding_side="left", thinking=task.thinking), processor.tokenizer, []
+    coll, tok = DetectionCollator(processor, padding_side="left", thinking=task.thinking), processor.tokenizer
     gen_cfg = greedy_config(model, max_new_tokens, tok.pad_token_id)
     was_training = model.training; model.eval()
-    for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
-        chunk = samples[i:i+batch_size]
-        batch = {k: v.to(model.device) for k, v in coll([to_example(s, task, answer=False) for s in chunk]).items()}
-        gen = model.generate(**batch, generation_config=gen_cfg, synced_gpus=synced_generation(model)) # sharded: every process steps together
-        new = gen.sequences[:, batch["input_ids"].shape[1]:]
-        lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
-        opened = [tok.decode(row[-4:]).rstrip().endswith("<think>") for row in batch["input_ids"]] # left padded: the prompt's end
-        out += [_answer(tok, new[j].cpu(), lps[j].float().cpu(), task.dialect, s.size, opened[j]) for j, s in enumerate(chunk)]
-    model.train(was_training)
-    return out
+    try:
+        for i in tqdm(range(0, len(samples), batch_size), disable=not progress, desc="predict"):
+            chunk = samples[i:i+batch_size]
+            batch = {k: v.to(model.device) for k, v in coll([to_example(s, task, answer=False) for s in chunk]).items()}
+            gen = model.generate(**batch, generation_config=gen_cfg, synced_gpus=synced_generation(model)) # sharded: every process steps together
+            new = gen.sequences[:, batch["input_ids"].shape[1]:]
+            lps = model.compute_transition_scores(gen.sequences, gen.scores, normalize_logits=True)
+            opened = [tok.decode(row[-4:]).rstrip().endswith("<think>") for row in batch["input_ids"]] # left padded: the prompt's end
+            yield chunk, [_answer(tok, new[j].cpu(), lps[j].float().cpu(), task.dialect, s.size, opened[j]) for j, s in enumerate(chunk)]
+    finally: model.train(was_training)
+
+@delegates(predict_batches)
+def predict(model, processor, # the model and its processor
+            samples:list, # `Sample`s to detect objects in
+            task:Task|Dialect, # what the model was trained on (see `predict_batches`)
+            **kwargs)->list: # one `Prediction` per sample
+    "Greedy, batched detection on `samples`."
+    return [p for _, ps in predict_batches(model, processor, samples, task, **kwargs) for p in ps]
 
 # %% ../nbs/03_inference.ipynb #a16f0e31
 def synced_generation(model)->bool:
@@ -148,3 +148,34 @@ def save_predictions(samples:list, preds:list, path)->Path:
     "Write one `prediction_record` per sample to `path` as JSON lines; the path."
     Path(path).write_text("".join(json.dumps(prediction_record(s, p)) + "\n" for s, p in zip(samples, preds)))
     return Path(path)
+
+# %% ../nbs/03_inference.ipynb #450c62a8
+@delegates(predict_batches, but=["model", "processor", "samples", "task"])
+def stream_predictions(model, processor, # the model and its processor
+                       samples:list, # `Sample`s to detect objects in
+                       task:Task|Dialect, # what the model was trained on (see `predict`)
+                       path, # the JSON-lines file to write, one `prediction_record` per sample
+                       **kwargs)->Path:
+    "`predict`, each batch's records written to `path` as it is done: one batch of answers in memory, whatever the number of images."
+    with open(path, "w") as f:
+        for chunk, preds in predict_batches(model, processor, samples, task, **kwargs):
+            f.writelines(json.dumps(prediction_record(s, p)) + "\n" for s, p in zip(chunk, preds))
+    return Path(path)
+
+def record_prediction(r:dict, # a `prediction_record`
+                      text:bool=True, # keep the answer text (False: empty, to hold less)
+                     )->Prediction:
+    "The `Prediction` a `prediction_record` was written from."
+    return Prediction(r["text"] if text else "", [Detection(d["label"], d["box"], d["score"]) for d in r["detections"]], r["status"], r["notes"])
+
+def read_predictions(path, # a JSON-lines file of `prediction_record`s
+                     samples:list=None, # the samples they answer, in order: each record's id is checked against its sample's
+                     text:bool=True, # keep the answer texts
+                    ):
+    "The `Prediction`s of a predictions file, one at a time."
+    with open(path) as f:
+        for k, line in enumerate(f):
+            r = json.loads(line)
+            if samples is not None and (k >= len(samples) or r["id"] != samples[k].id):
+                raise ValueError(f"{path} line {k + 1}: record of {r['id']!r}, but sample {k} is {samples[k].id if k < len(samples) else 'missing'!r}")
+            yield record_prediction(r, text)

@@ -49,7 +49,7 @@ FATAL_NOTES = ("answered in", "truncated", "cut at") # notes that make an answer
 DROPPED_NOTES = ("duplicate", "degenerate box") # boxes written but dropped by the parser: charged as wrong boxes
 _END = re.compile(r"<\|im_end\|>|<\|endoftext\|>|\s")
 
-def format_score(res:ParseResult, # the dialect's parse of the answer
+def format_score(res:Prediction, # the dialect's parse of the answer
                  text:str, # the answer
                  ended:bool=True, # the answer ended (end-of-turn token) rather than stopping at the length limit
                 )->float: # 1 clean, 0.5 repaired, 0 unusable

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_task.ipynb #250cf8cf
 from __future__ import annotations
-import json
+import json, warnings
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Sequence
@@ -15,7 +15,8 @@ from .data import *
 
 # %% auto #0
 __all__ = ['DETECT_PROMPT', 'CLASSES_PROMPT', 'GROUND_PROMPT', 'PROMPT_FILE', 'Prompt', 'detect_all', 'detect_classes', 'ground',
-           'as_prompt', 'PixelRange', 'Task', 'as_task', 'load_task', 'saved_task', 'to_example']
+           'as_prompt', 'class_names', 'unmatched', 'check_prompt', 'PixelRange', 'Task', 'as_task', 'load_task',
+           'saved_task', 'to_example']
 
 # %% ../nbs/01a_task.ipynb #a5dd4de9
 DETECT_PROMPT = "Detect every object in the image."
@@ -71,6 +72,43 @@ def as_prompt(prompt:str|Prompt)->Prompt:
     "A `Prompt` from a `Prompt` or a fixed string (used verbatim, every object answered)."
     return prompt if isinstance(prompt, Prompt) else _Fixed(prompt)
 
+# %% ../nbs/01a_task.ipynb #a7a27eee
+def class_names(samples:Sequence[Sample])->tuple:
+    "The sorted class names of the samples' ground truth: a dataset's class list (one colour and one table row each)."
+    return tuple(sorted({d.label for s in samples for d in s.objects}))
+
+def _asked(p:Prompt)->tuple:
+    "The class names (or fixed expression) a prompt asks for; () when it asks for every object or for each sample's own label."
+    if p.ground: return () if p.expression is None else (p.expression,)
+    return tuple(p.classes or ())
+
+def unmatched(prompt:str|Prompt, # the instruction
+              labels, # the data's class names
+             )->dict: # asked name -> the data's class it matches apart from case, or None
+    "What `prompt` asks for that no class of the data is, each with the class that matches apart from case."
+    labels = set(labels); folded = {l.lower(): l for l in sorted(labels, reverse=True)}
+    return {n: folded.get(n.lower()) for n in _asked(as_prompt(prompt)) if n not in labels}
+
+# %% ../nbs/01a_task.ipynb #f94f2976
+def _some(names, n:int=20)->str:
+    "Up to `n` names, then how many in all."
+    names = list(names)
+    return ", ".join(map(repr, names[:n])) + (f", ... ({len(names)} in all)" if len(names) > n else "")
+
+def check_prompt(prompt:str|Prompt, # the instruction the answers are written for
+                 samples:Sequence[Sample], # the data (its ground truth's classes)
+                 mode:str="strict", # 'strict': raise; 'lenient': warn
+                )->dict: # `unmatched`: empty when all is found
+    "Stop (strict) or warn (lenient) when `prompt` asks for a class the data does not have: its answers would never hold it."
+    if mode not in ("strict", "lenient"): raise ValueError(f"mode must be 'strict' or 'lenient', got {mode!r}")
+    labels = class_names(samples); missing = unmatched(prompt, labels)
+    if not missing: return missing
+    asked = ", ".join(f"{n!r}" + (f" (did you mean {m!r}?)" if m else "") for n, m in missing.items())
+    what = "every answer would be 'none'" if len(missing) == len(_asked(as_prompt(prompt))) else "its answers would never hold those"
+    msg = f"the prompt asks for {asked}, not a class of the data: {what}. The data's classes: {_some(labels) or 'none'}"
+    if mode == "strict": raise ValueError(msg)
+    warnings.warn(msg, stacklevel=2); return missing
+
 # %% ../nbs/01a_task.ipynb #0602187b
 @dataclass(frozen=True)
 class PixelRange:
@@ -117,10 +155,12 @@ class Task:
     prompt: str|Prompt = DETECT_PROMPT # the instruction: one text for every image, or a `Prompt` template
     thinking: bool = False # the chat template's thinking mode (`enable_thinking`); off for detection
     pixels: PixelRange = None # the processor's pixel range, in training and inference; None: the processor's own
+    classes: tuple = None # the training data's class names (`class_names`): one colour each in every picture, the rows of per-class tables; None: unknown
 
     def __post_init__(self):
         if not isinstance(self.dialect, Dialect): raise TypeError(f"Task needs a Dialect, got {type(self.dialect).__name__}")
         if not isinstance(self.thinking, bool): raise TypeError(f"Task.thinking must be True or False, got {self.thinking!r}")
+        if self.classes is not None: self.classes = tuple(self.classes)
 
 def as_task(x:Task|Dialect)->Task:
     "`x` if it is a `Task`; a `Dialect` becomes the task of that dialect with the default prompt, thinking off."
@@ -142,14 +182,14 @@ def _prompt_from(d)->str|Prompt:
 def to_dict(self:Task)->dict:
     "The task as JSON-ready settings (see `Task.from_dict`)."
     return dict(dialect=self.dialect.to_dict(), prompt=_prompt_json(self.prompt), thinking=self.thinking,
-                pixels=self.pixels.kwargs if self.pixels else None)
+                pixels=self.pixels.kwargs if self.pixels else None, **({"classes": list(self.classes)} if self.classes is not None else {}))
 
 @patch(cls_method=True)
 def from_dict(cls:Task, d:dict)->Task:
     "The task `Task.to_dict` wrote."
     px = d.get("pixels")
     return cls(dialect_from_dict(d["dialect"]), _prompt_from(d.get("prompt", DETECT_PROMPT)), d.get("thinking", False),
-               PixelRange(**px) if px else None)
+               PixelRange(**px) if px else None, d.get("classes"))
 
 # %% ../nbs/01a_task.ipynb #db54d323
 PROMPT_FILE = "vlm_od_prompt.txt" # the training prompt, in folders saved before `TASK_FILE`

@@ -4,7 +4,8 @@
 
 # %% ../nbs/06_training.ipynb #9a2029a4
 from __future__ import annotations
-import importlib.metadata, importlib.util, json, logging, re
+import importlib.metadata, importlib.util, json, logging, re, time
+from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
 import datasets, torch
@@ -200,13 +201,13 @@ def _record(sample:Sample)->bytes:
 
 def detection_dataset(samples:list, # `Sample`s
                       task:Task|Dialect, # what to train: the answer format and the instruction (a `Dialect` alone: the default prompt)
-                      load_images:bool=False, # PIL images instead of `Sample` references (for TRL's collator)
+                      pil_images:bool=False, # PIL images instead of `Sample` references (for TRL's collator)
                       processor=None, # given, a `length` column (`token_lengths`) for `train_sampling_strategy="group_by_length"`
                      )->datasets.Dataset:
     "A `datasets.Dataset` of TRL examples (`messages`, `images`, `sample`) built lazily from `samples`."
     def _examples(batch): # holds no samples: `datasets` fingerprints a transform by pickling it, so it must stay small
         exs = [to_example(dill.loads(r), task) for r in batch["record"]]
-        if load_images: exs = [dict(e, images=[load_image(s) for s in e["images"]]) for e in exs]
+        if pil_images: exs = [dict(e, images=[load_image(s) for s in e["images"]]) for e in exs]
         return {k: [e[k] for e in exs] for k in ("messages", "images", "sample")} | ({"length": batch["length"]} if "length" in batch else {})
     cols = dict(record=[_record(s) for s in samples]) # the samples live in Arrow memory, not in the transform
     if processor is not None: cols["length"] = token_lengths(samples, task, processor)
@@ -265,11 +266,15 @@ def assistant_only_config(output_dir:str, # where checkpoints and logs go
 _LOG_FORMATS = (("loss", "loss", ".4f"), ("grad_norm", "grad", ".3g"), ("learning_rate", "lr", ".2e"))
 EVAL_LOG_KEYS = ("eval_loss", "eval_mean_iou", "eval_map50", "eval_map50_95", "eval_parse_failure_rate")
 
+def _clock(seconds:float)->str: return str(timedelta(seconds=round(seconds)))
+
 def log_line(logs:dict, # one entry of the trainer's log
              step:int, max_steps:int, # the trainer's position
+             elapsed:float=None, # seconds since training (re)started: the line says the time spent
+             left:float=None, # seconds still to go, estimated: the line says it too
             )->str|None: # None for entries not worth a line (e.g. per-step gradient norms)
-    "One console line for a trainer log entry."
-    where = f"step {step}/{max_steps}"
+    "One console line for a trainer log entry, with the time spent and left when given."
+    where = f"step {step}/{max_steps}" + (f" | {_clock(elapsed)}" + (f" (~{_clock(left)} left)" if left is not None else "") if elapsed is not None else "")
     if "train_runtime" in logs:
         return f"{where} | done in {logs['train_runtime']:.1f} s ({logs['train_steps_per_second']:.2f} steps/s), mean loss {logs['train_loss']:.4f}"
     parts = [f"{name} {logs[k]:{fmt}}" for k, name, fmt in _LOG_FORMATS if k in logs]
@@ -278,9 +283,18 @@ def log_line(logs:dict, # one entry of the trainer's log
 
 # %% ../nbs/06_training.ipynb #bc33a903
 class ConsoleLog(TrainerCallback):
-    "One short line per trainer log, printed by the main process only."
+    "One short line per trainer log, with the time spent and left, printed by the main process only."
+    def on_train_begin(self, args, state, control, **kwargs): self.start = (time.monotonic(), state.global_step) # a resumed run starts at its checkpoint's step
+
+    def _times(self, state)->tuple:
+        "Seconds since training (re)started, and the estimate of those left at the pace of this run so far."
+        t0, s0 = getattr(self, "start", (None, 0))
+        if t0 is None: return None, None
+        spent, done = time.monotonic() - t0, state.global_step - s0
+        return spent, spent/done*(state.max_steps - state.global_step) if done > 0 else None
+
     def on_log(self, args, state, control, logs=None, **kwargs):
-        line = log_line(logs or {}, state.global_step, state.max_steps)
+        line = log_line(logs or {}, state.global_step, state.max_steps, *self._times(state))
         if state.is_world_process_zero and line: print(line, flush=True)
 
 def use_console_log(trainer):
@@ -302,12 +316,13 @@ def make_trainer(model, processor, # the model to fine-tune and its processor
                  callbacks:list=None, # extra `TrainerCallback` instances
                  console_log:bool=None, # `use_console_log`; None: when `args.disable_tqdm`
                  valid:list=None, # validation `Sample`s for the trainer's own evaluation (loss), if `args.eval_strategy` asks
+                 mode:str="strict", # a prompt asking for a class the training data lacks: 'strict' raises, 'lenient' warns (`check_prompt`)
                 )->SFTTrainer:
     "A TRL `SFTTrainer` with assistant-only labels from `DetectionCollator` (or TRL's collator)."
     trl_collator, grouped = args.assistant_only_loss, args.train_sampling_strategy in ("group_by_length", "batch_rebalance")
     if grouped and trl_collator: raise ValueError(f"train_sampling_strategy={args.train_sampling_strategy!r} needs the samples' lengths: use sft_config (vlm_od's collator), not assistant_only_config")
-    task = as_task(task)
-    ds = lambda samples: detection_dataset(samples, task, load_images=trl_collator, processor=processor if grouped else None)
+    task = as_task(task); check_prompt(task.prompt, train, mode) # before the model learns to answer "none"
+    ds = lambda samples: detection_dataset(samples, task, pil_images=trl_collator, processor=processor if grouped else None)
     trainer = SFTTrainer(model=model, args=args, train_dataset=ds(train), eval_dataset=ds(valid) if valid else None,
                          data_collator=None if trl_collator else DetectionCollator(processor, max_length=args.max_length, thinking=task.thinking),
                          processing_class=processor, peft_config=peft_config, callbacks=callbacks)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_validation.ipynb #f0af30a6
 from __future__ import annotations
-import math
+import math, operator, struct
 from collections import Counter, namedtuple
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,8 +17,9 @@ from .data import *
 
 # %% auto #0
 __all__ = ['SKIPPED', 'DROPPED', 'REPAIRED', 'NOTED', 'ImageInfo', 'MAX_ASPECT', 'EDGE_TOL', 'DataError', 'Report', 'new_report',
-           'image_info', 'model_refuses', 'check_image', 'floats_or_nan', 'FieldError', 'number_field', 'box_field',
-           'id_field', 'label_field', 'flag_field', 'size_field', 'path_field', 'read_field', 'check_box', 'validate']
+           'jpeg_header', 'image_info', 'model_refuses', 'check_image', 'floats_or_nan', 'FieldError', 'number_field',
+           'box_field', 'id_field', 'label_field', 'flag_field', 'size_field', 'path_field', 'read_field', 'check_box',
+           'validate']
 
 # %% ../nbs/01b_validation.ipynb #ffffb790
 class DataError(ValueError):
@@ -126,11 +127,8 @@ def _orientation(img:Image.Image)->tuple:
     except (TypeError, ValueError): raw = img.getexif().get(ORIENTATION)
     return (raw if raw in range(1, 9) else 1), raw
 
-def image_info(src, # a path, PIL image or zero-argument callable
-               decode:bool=True, # decode the pixels (finds truncated files) or read the header only
-              )->ImageInfo:
-    "Size in the upright frame, stored size, mode and EXIF orientation of an image reference."
-    if src is None: raise FileNotFoundError("no image")
+def _pil_info(src, decode:bool=True)->ImageInfo:
+    "`image_info` as PIL reads it: the reference for every format."
     img = open_image(src)
     try:
         if decode: img.load()
@@ -138,6 +136,89 @@ def image_info(src, # a path, PIL image or zero-argument callable
         return ImageInfo(upright_size(img.size, o), img.size, img.mode, o, raw)
     finally:
         if not isinstance(src, Image.Image): img.close()
+
+# %% ../nbs/01b_validation.ipynb #3f9896e7
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xDE} # markers PIL reads a frame size from
+_BARE = {0xC8, *range(0xD0, 0xDA), *range(0xF0, 0xFE)} # markers PIL reads with no segment after them
+_SEGMENT = {0xC4, 0xCC, 0xDA, 0xDB, 0xDC, 0xDD, 0xDF, *range(0xE0, 0xF0), 0xFE} # other markers followed by a length and a segment
+_READ = {0xE0, 0xE1, 0xE2, 0xED, 0xEE, 0xDB, *_SOF} # segments whose bytes PIL reads while opening
+_JPEG_MODES = {1: "L", 3: "RGB", 4: "CMYK"} # PIL's mode by number of channels
+_TIFF_UNIT = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4} # bytes per value of each TIFF type
+
+def _exif_orientation(t:bytes)->int|None:
+    "The orientation tag of the first IFD of a TIFF block (1 when absent); None where anything is unusual (PIL then decides)."
+    if len(t) < 8 or t[:4] not in (b"II*\0", b"MM\0*"): return None
+    e = "<" if t[0] == 0x49 else ">"
+    off = struct.unpack_from(e + "L", t, 4)[0]
+    if off + 2 > len(t) or off + 2 + 12*(n := struct.unpack_from(e + "H", t, off)[0]) > len(t): return None
+    found = []
+    for i in range(n):
+        tag, typ, count, val = struct.unpack_from(e + "HHL4s", t, off + 2 + 12*i)
+        if typ not in _TIFF_UNIT or (count*_TIFF_UNIT[typ] > 4 and struct.unpack(e + "L", val)[0] + count*_TIFF_UNIT[typ] > len(t)): return None
+        if tag == ORIENTATION:
+            if typ != 3 or count != 1: return None # not a SHORT: PIL's reading decides
+            found.append(struct.unpack_from(e + "H", val)[0])
+    return None if len(found) > 1 else found[0] if found else 1
+
+# %% ../nbs/01b_validation.ipynb #faf8b03c
+def _segment_ok(k:int, s:bytes)->bool:
+    "False where PIL's handler of marker `k` would raise on segment `s`, or reads something not read here (MPO, Photoshop)."
+    if k in _SOF: return len(s) >= 6 and s[0] == 8 and s[5] in _JPEG_MODES and (len(s) - 6) % 3 == 0
+    if k == 0xDB: # quantization tables: 65 or 129 bytes each
+        while s:
+            if len(s) < (q := 1 + 64*(1 if s[0] < 16 else 2)): return False
+            s = s[q:]
+    if k == 0xE0 and s.startswith(b"JFIF"): return len(s) >= 7
+    if k == 0xE2: return not s.startswith(b"MPF\0") and not (s.startswith(b"ICC_PROFILE\0") and len(s) < 14)
+    if k == 0xEE and s.startswith(b"Adobe"): return len(s) >= 7
+    return not (k == 0xED and s.startswith(b"Photoshop 3.0\0"))
+
+def _jpeg_segments(b:bytes)->dict|None:
+    "The frame (`sof`), Exif and XMP segments of a JPEG's bytes up to its start of scan; None where PIL might read them otherwise."
+    i, seg = 2, {}
+    while True:
+        if i + 4 > len(b) or b[i] != 0xFF: return None
+        k = b[i+1]; i += 2
+        if k in _BARE: continue
+        if k not in _SEGMENT and k not in _SOF: return None # padding, junk or an unknown marker
+        n = (b[i] << 8 | b[i+1]) - 2; i += 2
+        if n < 0 or i + n > len(b): return None
+        if k == 0xDA: return seg # start of scan: PIL stops here
+        if k in _READ:
+            if not _segment_ok(k, s := b[i:i+n]): return None
+            if k in _SOF: seg["sof"] = s
+            elif k == 0xE1 and s.startswith(b"Exif\0\0"):
+                if "exif" in seg: return None # PIL joins several
+                seg["exif"] = s[6:]
+            elif k == 0xE1 and s.startswith(b"http://ns.adobe.com/xap/1.0/\x00"): seg["xmp"] = True
+        i += n
+
+def jpeg_header(path, # an image file
+                head:int=4096, # bytes read first (16 times more, then the whole file, while the header is longer)
+               )->ImageInfo|None:
+    "`image_info(path, decode=False)` of a plain JPEG, read from its header bytes; None for any other file (PIL reads it)."
+    try:
+        with open(path, "rb") as f:
+            b = f.read(head)
+            if not b.startswith(b"\xff\xd8\xff"): return None
+            while (seg := _jpeg_segments(b)) is None and len(b) == head: head *= 16; b += f.read(head - len(b))
+    except OSError: return None
+    if seg is None or "sof" not in seg or "xmp" in seg: return None # XMP may hold an orientation PIL reads
+    s = seg["sof"]; w, h = s[3] << 8 | s[4], s[1] << 8 | s[2]
+    if not w or not h or (Image.MAX_IMAGE_PIXELS and w*h > Image.MAX_IMAGE_PIXELS): return None
+    if (raw := _exif_orientation(seg["exif"]) if "exif" in seg else 1) is None: return None
+    raw = raw or 1 # a tag of 0 reads as upright, as `orientation` reads it
+    o = raw if raw in range(1, 9) else 1
+    return ImageInfo(upright_size((w, h), o), (w, h), _JPEG_MODES[s[5]], o, raw)
+
+# %% ../nbs/01b_validation.ipynb #d57fd60a
+def image_info(src, # a path, PIL image or zero-argument callable
+               decode:bool=True, # decode the pixels (finds truncated files) or read the header only
+              )->ImageInfo:
+    "Size in the upright frame, stored size, mode and EXIF orientation of an image reference."
+    if src is None: raise FileNotFoundError("no image")
+    if not decode and isinstance(src, (str, Path)) and (info := jpeg_header(src)) is not None: return info
+    return _pil_info(src, decode)
 
 # %% ../nbs/01b_validation.ipynb #40d97c5d
 MAX_ASPECT = 200 # longest over shortest side: transformers' `smart_resize` (and qwen-vl-utils') refuse more
@@ -166,6 +247,7 @@ def _same_aspect(a:tuple, b:tuple, tol:float=0.01)->bool: return abs(a[0]/a[1] -
 def _fit_size(s:Sample, info:ImageInfo, report:Report, exif:str)->Sample:
     "`s` in the upright frame of its real image, or None when the sizes cannot be reconciled."
     if s.size is None: return replace(s, size=info.size) # no annotated size to reconcile (an image to predict on)
+    if exif == "upright" and s.size == info.size: return s # the common case, decided without the steps below
     where, ann = _where(s), tuple(v or 0 for v in s.size) # a missing width or height (None) counts as 0
     if exif == "stored" and info.orientation != 1 and (ann == info.stored or not all(ann)):
         report.note(where, "boxes mapped from stored pixels to upright frame (exif='stored')")
@@ -297,6 +379,7 @@ def check_box(d:Detection, # the box to check
              )->Detection: # the box (clipped, ordered), or None when dropped
     "Validate one box against its image; repairs and drops are counted in `report`."
     b = d.box
+    if 0 <= b[0] < b[2] <= size[0] and 0 <= b[1] < b[3] <= size[1] and d.label and (classes is None or d.label in classes): return d # nothing to check further
     if not all(map(math.isfinite, b)): return report.drop(where, "NaN or infinite box", str(b))
     if not d.label or (classes is not None and d.label not in classes): return report.drop(where, "unknown class", repr(d.label))
     if b[0] > b[2] or b[1] > b[3]: report.repair(where, "inverted box (corners swapped)", str(b)); b = order_box(b)
@@ -319,10 +402,11 @@ def validate(samples:Sequence[Sample], # records to check
     report, out = report or new_report(mode), []
     for s in samples:
         if (s := check_image(s, report, decode, exif)) is None: continue
-        s = replace(s, objects=[c for d in s.objects if (c := check_box(d, s.size, report, _where(s), classes))])
+        where = _where(s); objs = [c for d in s.objects if (c := check_box(d, s.size, report, where, classes))]
+        if type(s.objects) is not list or len(objs) != len(s.objects) or any(map(operator.is_not, objs, s.objects)): s = replace(s, objects=objs)
         for d in s.objects:
-            if d.crowd: report.note(_where(s), "crowd region (iscrowd=1), kept to be ignored")
-        if not not_crowd(s.objects): report.note(_where(s), "no objects (kept as negative)")
+            if d.crowd: report.note(where, "crowd region (iscrowd=1), kept to be ignored")
+        if all(d.crowd for d in s.objects): report.note(where, "no objects (kept as negative)")
         report.images, report.boxes = report.images + 1, report.boxes + len(s.objects)
         out.append(s)
     return out, report

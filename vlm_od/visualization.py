@@ -21,8 +21,8 @@ from .inference import *
 from .evaluation import *
 
 # %% auto #0
-__all__ = ['class_colours', 'draw_detections', 'show_sample', 'save_sample', 'show_grid', 'show_predictions', 'plot_history',
-           'plot_per_class', 'pr_curves', 'plot_pr_curves', 'save_pictures', 'preview']
+__all__ = ['class_colours', 'run_colours', 'draw_detections', 'show_sample', 'save_sample', 'show_grid', 'show_predictions',
+           'plot_history', 'plot_per_class', 'pr_curves', 'plot_pr_curves', 'save_pictures', 'preview']
 
 # %% ../nbs/05_visualization.ipynb #a4af190a
 def class_colours(labels)->dict:
@@ -31,6 +31,12 @@ def class_colours(labels)->dict:
     if len(names) > 20: return {l: matplotlib.colormaps["turbo"](i / (len(names) - 1)) for i, l in enumerate(names)}
     cmap = matplotlib.colormaps["tab10" if len(names) <= 10 else "tab20"]
     return {l: cmap(i) for i, l in enumerate(names)}
+
+def run_colours(classes:Sequence[str]=None, # the dataset's class names (`Task.classes`, `class_names`)
+                labels=(), # labels to colour when there is no class list (those of the pictures to draw)
+               )->dict:
+    "The colours of every picture of one run: `class_colours` of the dataset's class names, else of `labels`."
+    return class_colours(classes if classes else labels)
 
 # %% ../nbs/05_visualization.ipynb #d7fc6e04
 def _label_offsets(ax, anchors:list, up:bool, step:float=10)->list:
@@ -87,7 +93,7 @@ def show_sample(sample:Sample, # image and ground truth
 def save_sample(sample:Sample, # the image (and its ground truth, if any: drawn solid)
                 preds:list, # predicted `Detection`s (or a `Prediction`), drawn dashed with scores
                 path, # the PNG file to write
-                colours:dict=None, # label -> colour; one dict for every file keeps each class's colour
+                colours:dict=None, # label -> colour (`run_colours`); one dict for every file keeps each class's colour; other labels black
                 max_side:int=1024, # the longer side of the picture in pixels (images are never enlarged)
                 legend:bool=True, # a legend of the classes in this picture (with their run-wide colours) in a corner
                )->Path:
@@ -99,7 +105,8 @@ def save_sample(sample:Sample, # the image (and its ground truth, if any: drawn 
     colours = colours or class_colours(d.label for d in sample.objects + preds)
     show_sample(sample, preds, ax=ax, colours=colours, legend=False)
     here = {d.label for d in sample.objects + preds}
-    if legend and here: ax.legend(handles=_legend_handles({l: c for l, c in colours.items() if l in here}, bool(preds)), fontsize=6, loc="lower right", framealpha=.7)
+    shown = {**{l: c for l, c in colours.items() if l in here}, **{f"{l} (not a class)": "black" for l in sorted(here - set(colours))}}
+    if legend and here: ax.legend(handles=_legend_handles(shown, bool(preds)), fontsize=6, loc="lower right", framealpha=.7)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100); plt.close(fig)
     return Path(path)
@@ -118,13 +125,14 @@ def show_grid(samples:list, # `Sample`s
               size:float=2.5, # inches per panel
               worst_first:bool=False, # order by `image_score`, worst first
               n:int=None, # show only the first `n` panels (of that order)
+              colours:dict=None, # label -> colour (`run_colours`: the same in every picture of a run); those of the labels shown when None
              ):
     "A grid of `show_sample` panels with one colour per class and one legend."
     preds = [detections_of(p) for p in preds] if preds is not None else None
     if preds is not None and len(preds) != len(samples): raise ValueError(f"{len(samples)} samples but {len(preds)} predictions")
     order = _grid_order(samples, preds, worst_first)[:n]
     if titles is None and preds is not None: titles = [f"{s.id} ({image_score(s.objects, p):.2f})" for s, p in zip(samples, preds)]
-    colours = class_colours(d.label for i in order for d in samples[i].objects + (preds[i] if preds else []))
+    colours = colours or class_colours(d.label for i in order for d in samples[i].objects + (preds[i] if preds else []))
     nrows = max(1, -(-len(order) // ncols))
     fig, axs = plt.subplots(nrows, ncols, figsize=(size*ncols, size*nrows + .4), squeeze=False, layout="constrained")
     for ax, i in zip_longest(axs.flat, order):
@@ -177,10 +185,12 @@ def plot_history(history:list, # `trainer.state.log_history`
 # %% ../nbs/05_visualization.ipynb #e5bd7e09
 def plot_per_class(*results, # `EvalResult`s, or metrics dicts (`detection_metrics`, `evaluate_files`, `vlm_od_eval --out`)
                    metric:str="ap", # per-class key: 'ap' (@50:95), 'ap50', 'ap75' or 'ar'
+                   classes:Sequence[str]=None, # the dataset's class names, one bar each; the metrics' `per_class` rows when None
                   ):
     "Horizontal bars of a per-class COCO metric, one colour per result, with the values written."
     named = [named_metrics(r, f"model {i + 1}") for i, r in enumerate(results)]
-    classes = sorted({c for _, m in named for c in m["per_class"]})
+    classes = sorted(classes or {c for _, m in named for c in m["per_class"]})
+    other = sum(m.get("other_label_predictions", 0) for _, m in named)
     h, y = .8/len(named), np.arange(len(classes))
     fig, ax = plt.subplots(figsize=(5, .6 + .28*len(classes)*len(named)), layout="constrained")
     for j, (name, m) in enumerate(named):
@@ -188,7 +198,7 @@ def plot_per_class(*results, # `EvalResult`s, or metrics dicts (`detection_metri
         bars = ax.barh(y + j*h, np.nan_to_num(vals), h, label=f"{name} (mean {np.nanmean(vals) if (vals == vals).any() else np.nan:.3f})")
         ax.bar_label(bars, ["n/a" if v != v else f"{v:.2f}" for v in vals], fontsize=7, padding=2)
     ax.set_yticks(y + h*(len(named) - 1)/2, classes); ax.invert_yaxis(); ax.set_xlim(0, 1.1)
-    ax.set_xlabel(f"COCO {metric.upper()} per class"); ax.legend(fontsize=7, loc="lower right")
+    ax.set_xlabel(f"COCO {metric.upper()} per class" + (f"\n({other} boxes of labels that are not classes: no bar)" if other else "")); ax.legend(fontsize=7, loc="lower right")
     return fig
 
 # %% ../nbs/05_visualization.ipynb #fe6bc539
@@ -203,10 +213,11 @@ def pr_curves(ev:COCOeval, # an evaluated, accumulated `COCOeval` (e.g. `EvalRes
 def plot_pr_curves(result:EvalResult, # from `evaluate_model`
                    iou:float=0.5, # IoU threshold
                    ax=None, # axis to draw on; a new figure when None
+                   colours:dict=None, # class -> colour (`run_colours`); `class_colours` of the ground truth's labels when None
                   ):
     "Precision against recall per class (pycocotools' interpolated curves), AP in the legend."
     if ax is None: _, ax = plt.subplots(figsize=(4, 3.2), layout="constrained")
-    colours = class_colours(d.label for s, p in zip(result.samples, result.preds) for d in s.objects + detections_of(p))
+    colours = colours or class_colours(d.label for s in result.samples for d in s.objects) # curves are of classes with ground truth
     for name, prec in pr_curves(result.coco, iou).items():
         ax.plot(result.coco.params.recThrs, prec, color=colours[name], label=f"{name} (AP {prec.mean():.2f})")
     ax.set(xlim=(0, 1.02), ylim=(0, 1.05), xlabel="recall", ylabel="precision", title=f"{result.name}, IoU {iou:.2f}")
@@ -219,10 +230,13 @@ def save_pictures(result:EvalResult, # from `evaluate_model`
                   history:list=None, # `trainer.state.log_history`, for `training.png`
                   n:int=8, # images in `predictions.png`
                   dpi:int=100, # resolution
+                  classes:Sequence[str]=None, # the dataset's class names (`Task.classes`): the run's colours and the bars
                  )->list: # the files written
     "Write `predictions.png` (worst first), `per_class_ap.png`, `pr_curves.png` and, given a history, `training.png`."
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    figs = dict(predictions=show_predictions(result, n), per_class_ap=plot_per_class(result), pr_curves=plot_pr_curves(result))
+    folder, colours = Path(folder), run_colours(classes, [d.label for s in result.samples for d in s.objects])
+    folder.mkdir(parents=True, exist_ok=True)
+    figs = dict(predictions=show_predictions(result, n, colours=colours), per_class_ap=plot_per_class(result, classes=classes),
+                pr_curves=plot_pr_curves(result, colours=colours))
     if history is not None: figs["training"] = plot_history(history)
     for k, f in figs.items(): f.savefig(folder/f"{k}.png", dpi=dpi); plt.close(f)
     return [folder/f"{k}.png" for k in figs]
