@@ -8,20 +8,22 @@ import gc, importlib.metadata, json, os, platform, re, resource, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
-from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, TrainerCallback
+from transformers import (Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen3_5Config, Qwen3_5ForConditionalGeneration,
+                          TrainerCallback)
 from trl import SFTConfig
 from .core import *
 from .data import *
 from .task import *
 from .tiny import tiny_config, tiny_processor, special_token_ids
 from .training import (sft_config, assistant_only_config, make_trainer, lora_config, attention_implementation,
-                             default_dtype, bf16_supported, module_group)
+                             default_dtype, bf16_supported, module_group, linear_attention_path)
 from .inference import predict
 from .demo import environment
 
 # %% auto #0
-__all__ = ['QWEN2_VL_2B_TEXT', 'QWEN2_VL_2B_VISION', 'MODELS', 'PEAK_BF16_FLOPS', 'BENCH_ARGS', 'SIZES', 'PIXELS', 'DEFAULTS',
-           'RATIO_KEYS', 'GOALS', 'qwen2_vl_2b_config', 'bench_model', 'flop_params', 'train_flops', 'peak_flops',
+__all__ = ['QWEN2_VL_2B_TEXT', 'QWEN2_VL_2B_VISION', 'MODELS', 'MODEL_NAMES', 'BENCH_FAMILIES', 'QWEN3_5_2B_TEXT',
+           'QWEN3_5_2B_VISION', 'PEAK_BF16_FLOPS', 'BENCH_ARGS', 'SIZES', 'PIXELS', 'DEFAULTS', 'RATIO_KEYS', 'GOALS',
+           'qwen2_vl_2b_config', 'bench_model', 'qwen3_5_2b_config', 'flop_params', 'train_flops', 'peak_flops',
            'StepClock', 'timed', 'reset_peak_memory', 'memory_now', 'peak_memory', 'cookbook_args', 'vlm_od_args',
            'bench_samples', 'train_phase', 'eval_phase', 'run_config', 'bench_environment', 'ratios', 'goals',
            'run_bench', 'bench_table', 'goals_line', 'bench_header']
@@ -43,29 +45,52 @@ def qwen2_vl_2b_config(tokenizer, # the tokenizer whose special token ids the mo
                          tie_word_embeddings=True, **special_token_ids(tokenizer))
 
 # %% ../nbs/11_benchmarks.ipynb #2b17db71
-MODELS = ("small", "2b")
+MODELS = ("small", "2b", "qwen3_5_2b")
+MODEL_NAMES = {"small": "tiny Qwen2-VL", "2b": "Qwen2-VL-2B-shaped", "qwen3_5_2b": "Qwen3.5-2B-shaped"}
+BENCH_FAMILIES = {"small": "qwen2_vl", "2b": "qwen2_vl", "qwen3_5_2b": "qwen3_5"} # the processor (and tokenizer) each model is benchmarked with
 
-def bench_model(kind:str, # '2b' (Qwen2-VL-2B-shaped) or 'small' (`tiny_config`)
+def bench_model(kind:str, # '2b' (Qwen2-VL-2B-shaped), 'qwen3_5_2b' (Qwen3.5-2B-shaped) or 'small' (`tiny_config`)
                 processor, # the processor whose tokenizer the model must match
                 dtype:torch.dtype=None, # `default_dtype()` when None
                 attn:str="sdpa", # attention implementation
                 device:str="cpu", # where the weights are initialised ('meta' allocates nothing)
                 seed:int=0, # seed of the random weights
-               )->Qwen2VLForConditionalGeneration:
-    "A randomly initialised Qwen2-VL built directly on `device`, matching `processor`."
+               )->Qwen2VLForConditionalGeneration|Qwen3_5ForConditionalGeneration:
+    "A randomly initialised model of `kind` built directly on `device`, matching `processor`."
     if kind not in MODELS: raise ValueError(f"model must be one of {MODELS}, got {kind!r}")
     tok = processor.tokenizer
-    cfg = qwen2_vl_2b_config(tok) if kind == "2b" else tiny_config("qwen2_vl", tok, merge_size=processor.image_processor.merge_size)
+    if kind == "qwen3_5_2b": cfg, cls = qwen3_5_2b_config(tok), Qwen3_5ForConditionalGeneration
+    else: cfg, cls = (qwen2_vl_2b_config(tok) if kind == "2b" else tiny_config("qwen2_vl", tok, merge_size=processor.image_processor.merge_size)), Qwen2VLForConditionalGeneration
     torch.manual_seed(seed)
-    with torch.device(device): model = Qwen2VLForConditionalGeneration._from_config(cfg, dtype=dtype or default_dtype(), attn_implementation=attn)
+    with torch.device(device): model = cls._from_config(cfg, dtype=dtype or default_dtype(), attn_implementation=attn)
     model.generation_config.pad_token_id, model.generation_config.eos_token_id = tok.pad_token_id, tok.eos_token_id
     return model
+
+# %% ../nbs/11_benchmarks.ipynb #7d2e4b31
+QWEN3_5_2B_TEXT = dict(vocab_size=248320, hidden_size=2048, intermediate_size=6144, num_hidden_layers=24,
+                       num_attention_heads=8, num_key_value_heads=2, head_dim=256, hidden_act="silu", rms_norm_eps=1e-6,
+                       max_position_embeddings=262144, linear_conv_kernel_dim=4, linear_key_head_dim=128, linear_value_head_dim=128,
+                       linear_num_key_heads=16, linear_num_value_heads=16, full_attention_interval=4,
+                       rope_parameters=dict(rope_type="default", rope_theta=1e7, partial_rotary_factor=0.25,
+                                            mrope_section=[11, 11, 10], mrope_interleaved=True))
+QWEN3_5_2B_VISION = dict(depth=24, hidden_size=1024, intermediate_size=4096, num_heads=16, patch_size=16, spatial_merge_size=2,
+                         temporal_patch_size=2, in_channels=3, out_hidden_size=2048, num_position_embeddings=2304,
+                         hidden_act="gelu_pytorch_tanh")
+
+def qwen3_5_2b_config(tokenizer, # the tokenizer whose special token ids the model uses
+                      layers:int=None, # text layers (a multiple of 4 keeps the 3:1 layout); None: the published 24
+                     )->Qwen3_5Config:
+    "Qwen3.5-2B's architecture (the vision tower as Qwen3-VL-2B's) with the special token ids of `tokenizer`."
+    if len(tokenizer) > QWEN3_5_2B_TEXT["vocab_size"]: raise ValueError(f"the tokenizer has {len(tokenizer)} tokens; the 2B model has 248320 rows")
+    ids = dict(bos_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    text = {**QWEN3_5_2B_TEXT, **ids, **({"num_hidden_layers": layers} if layers else {})}
+    return Qwen3_5Config(text_config=text, vision_config=QWEN3_5_2B_VISION, tie_word_embeddings=True, **special_token_ids(tokenizer))
 
 # %% ../nbs/11_benchmarks.ipynb #34bfe9aa
 def flop_params(model)->dict:
     "Parameter counts that set a Qwen VL model's matmul FLOPs: text (with the `lm_head` matmul) and vision, and their trainable parts."
     n = dict(text=0, text_trainable=0, vision=0, merger=0, vision_trainable=0)
-    part = {"language model": "text", "vision tower": "vision", "vision merger": "merger"}
+    part = {"language model": "text", "linear attention": "text", "vision tower": "vision", "vision merger": "merger"}
     for name, p in model.named_parameters():
         k = part.get(module_group(name))
         if k is None: continue # embeddings (a lookup) and lm_head (added below, once)
@@ -160,7 +185,8 @@ def vlm_od_args(output_dir:str, max_steps:int, batch_size:int=16)->SFTConfig:
 
 # %% ../nbs/11_benchmarks.ipynb #88f8cbfc
 SIZES = {"2b": ((448, 448), (640, 480), (480, 640), (640, 640)), "small": ((112, 112), (224, 168), (168, 224), (224, 224))}
-PIXELS = {"2b": (256*28*28, 1024*28*28), "small": (56*56, 224*224)}
+SIZES["qwen3_5_2b"] = SIZES["2b"]
+PIXELS = {"2b": (256*28*28, 1024*28*28), "small": (56*56, 224*224), "qwen3_5_2b": (256*32*32, 1024*32*32)} # 256 to 1024 image tokens; Qwen3.5 patches are 16 px
 
 def bench_samples(sizes:tuple, # (width, height) sizes, taken in turn
                   n:int, # number of samples
@@ -206,7 +232,7 @@ def eval_phase(model, processor, samples:list, # the trained model, its processo
 
 # %% ../nbs/11_benchmarks.ipynb #7f806b6c
 def run_config(name:str, # 'cookbook' or 'vlm_od'
-               kind:str, # 'small' or '2b'
+               kind:str, # one of `MODELS`
                processor, train:list, evals:list, # the processor, training and evaluation `Sample`s
                output_dir:str, steps:int, warmup:int, # where the trainer writes; timed steps and warm-up steps
                batch_size:int, eval_batch_size:int, new_tokens:int, # training batch, `generate` batch, tokens per image
@@ -223,7 +249,8 @@ def run_config(name:str, # 'cookbook' or 'vlm_od'
     settings = dict(attention=attn, attention_reason=why, memory_before_gib=before, batch_size=batch_size, eval_batch_size=eval_batch_size,
                     gradient_checkpointing=args.gradient_checkpointing, bf16=args.bf16, dtype=str(dtype).replace("torch.", ""),
                     optim=str(args.optim), dataloader_num_workers=args.dataloader_num_workers,
-                    collator="TRL DataCollatorForVisionLanguageModeling" if args.assistant_only_loss else "vlm_od DetectionCollator")
+                    collator="TRL DataCollatorForVisionLanguageModeling" if args.assistant_only_loss else "vlm_od DetectionCollator",
+                    linear_attention=linear_attention_path()[1] if "linear_attention" in (getattr(model.config.get_text_config(), "layer_types", None) or []) else None)
     del model; gc.collect()
     if torch.cuda.is_available(): torch.cuda.empty_cache()
     return dict(settings=settings, train=train_m, eval=eval_m)
@@ -231,6 +258,7 @@ def run_config(name:str, # 'cookbook' or 'vlm_od'
 # %% ../nbs/11_benchmarks.ipynb #d32df96c
 DEFAULTS = {"2b": dict(steps=20, warmup=3, batch_size=16, cookbook_batch_size=4, eval_images=32, eval_batch_size=32, new_tokens=64),
             "small": dict(steps=8, warmup=2, batch_size=16, cookbook_batch_size=4, eval_images=16, eval_batch_size=16, new_tokens=32)}
+DEFAULTS["qwen3_5_2b"] = DEFAULTS["2b"]
 RATIO_KEYS = (("train", "samples_per_s"), ("train", "tokens_per_s"), ("train", "peak_memory_gib"),
               ("eval", "images_per_s"), ("eval", "tokens_per_s"), ("eval", "peak_memory_gib"))
 
@@ -244,7 +272,7 @@ def bench_environment(model_params:int)->dict:
     env = dict(environment(), model_parameters=model_params, load_average=os.getloadavg(), device=torch.cuda.get_device_name(0) if cuda else f"CPU ({platform.processor() or platform.machine()})",
                peak_bf16_flops=peak_flops(torch.cuda.get_device_name(0)) if cuda else None, cuda=torch.version.cuda if cuda else None,
                gpu_memory_gib=torch.cuda.get_device_properties(0).total_memory/2**30 if cuda else None,
-               **{p.replace("-", "_"): _version(p) for p in ("peft", "accelerate", "flash-attn", "bitsandbytes")})
+               **{p.replace("-", "_"): _version(p) for p in ("peft", "accelerate", "flash-attn", "bitsandbytes", "flash-linear-attention", "causal-conv1d")})
     return env
 
 def ratios(configs:dict)->dict:
@@ -262,7 +290,7 @@ def goals(r:dict, # from `ratios`
                 eval=r["eval_images_per_s"] >= g["eval_speedup"], thresholds=g)
 
 # %% ../nbs/11_benchmarks.ipynb #d8af50e6
-def run_bench(model:str="small", # 'small' (tiny Qwen2-VL, CPU-sized) or '2b' (Qwen2-VL-2B-shaped)
+def run_bench(model:str="small", # 'small' (tiny Qwen2-VL, CPU-sized), '2b' (Qwen2-VL-2B-shaped) or 'qwen3_5_2b' (Qwen3.5-2B-shaped)
               steps:int=None, warmup:int=None, # timed and warm-up training steps; `DEFAULTS[model]` when None
               batch_size:int=None, cookbook_batch_size:int=None, # training batch of vlm_od and of the cookbook
               eval_images:int=None, eval_batch_size:int=None, new_tokens:int=None, # evaluation images, vlm_od's `generate` batch, tokens per image
@@ -274,9 +302,9 @@ def run_bench(model:str="small", # 'small' (tiny Qwen2-VL, CPU-sized) or '2b' (Q
     o = {k: v if v is not None else DEFAULTS[model][k] for k, v in dict(steps=steps, warmup=warmup, batch_size=batch_size,
          cookbook_batch_size=cookbook_batch_size, eval_images=eval_images, eval_batch_size=eval_batch_size, new_tokens=new_tokens).items()}
     cuda = torch.cuda.is_available()
-    device, dtype = ("cuda", torch.bfloat16 if bf16_supported() else torch.float16) if cuda else ("cpu", torch.bfloat16 if model == "2b" else torch.float32)
+    device, dtype = ("cuda", torch.bfloat16 if bf16_supported() else torch.float16) if cuda else ("cpu", torch.float32 if model == "small" else torch.bfloat16)
     sizes, pixels = [tuple(s) for s in sizes or SIZES[model]], tuple(pixels or PIXELS[model])
-    processor = tiny_processor("qwen2_vl", *pixels)
+    processor = tiny_processor(BENCH_FAMILIES[model], *pixels)
     train = bench_samples(sizes, (o["steps"] + o["warmup"])*max(o["batch_size"], o["cookbook_batch_size"]))
     evals = bench_samples(sizes, o["eval_images"], seed=100)
     params = sum(p.numel() for p in bench_model(model, processor, dtype, device="meta").parameters())
@@ -324,7 +352,8 @@ def bench_header(r:dict)->str:
     e, o, d = r["environment"], r["settings"], r["data"]
     return (f"{r['date']}: {e['device']}, {e['cpus']} CPUs, torch {e['torch']}, transformers {e['transformers']}, trl {e['trl']}, peft {e['peft']}, "
             f"flash-attn {e['flash_attn'] or 'not installed'}\n"
-            f"model: {r['model']} Qwen2-VL, {e['model_parameters']/1e6:,.1f} M parameters, random weights, LoRA r 16 on the language model; "
-            f"memory: {r['configs']['vlm_od']['train']['memory']}\n"
+            f"model: {MODEL_NAMES.get(r['model'], r['model'])}, {e['model_parameters']/1e6:,.1f} M parameters, random weights, LoRA r 16 on the language model; "
+            f"memory: {r['configs']['vlm_od']['train']['memory']}"
+            + (f"; {s}" if (s := r['configs']['vlm_od']['settings'].get('linear_attention')) else "") + "\n"
             f"data: synthetic shapes {', '.join(f'{w}x{h}' for w, h in d['sizes'])} px, pixels {d['min_pixels']}..{d['max_pixels']}; "
             f"{o['steps']} timed steps after {o['warmup']} warm-up; evaluation {d['eval_images']} images x {o['new_tokens']} generated tokens")

@@ -159,6 +159,7 @@ class DetectionArguments:
     min_pixels: int = _arg(PixelRange.min_pixels, "Smallest image area after the processor resizes it (training and evaluation must agree); follows a smaller --max_pixels when left at its default.")
     max_pixels: int = _arg(PixelRange.max_pixels, "Largest image area after resizing; memory grows with it.")
     lora_vision: str = _arg("none", "With --use_peft: LoRA on the language model only (none), plus the vision merger (merger), or plus the vision tower (all).", tuple(LORA_PARTS))
+    lora_experts: bool = _arg(False, "With --use_peft on a mixture-of-experts model (Qwen3-VL-MoE, Qwen3.5 / 3.6 MoE): LoRA on the routed experts' weights too; routers stay frozen. Needs --lora_dropout 0 (its default then).")
     eval_max_images: int = _arg(None, "Detection evaluation during training on the first N validation images; default: all.")
     eval_batch_size: int = _arg(BATCH_SIZE, "Images per generate call in the detection evaluation.")
     eval_max_new_tokens: int = _arg(MAX_NEW_TOKENS, "Longest answer generated in the detection evaluation.")
@@ -174,6 +175,7 @@ HELP_OVERRIDES = dict(
     load_in_4bit="QLoRA: the frozen base in 4-bit NF4 (CUDA and bitsandbytes only; use with --use_peft).",
     use_peft="Train LoRA adapters on a frozen base; without it, full fine-tuning.", lora_r="LoRA rank.",
     lora_alpha="LoRA scaling: the update is multiplied by lora_alpha / lora_r.",
+    lora_dropout="Dropout on the LoRA input; default 0.05, or 0 with --lora_experts (PEFT adapts the experts' weights only without dropout).",
     max_steps="Training steps; when set, overrides num_train_epochs.",
     resume_from_checkpoint="A checkpoint folder, or last: the newest complete checkpoint in output_dir.",
     eval_strategy="no, steps or epoch: when to compute the validation loss and detection metrics (these also run at the end).",
@@ -186,6 +188,7 @@ class _Parser(TrlParser):
         super().__init__(*args, **kwargs)
         for a in self._actions: a.dest = CHECKPOINTING_ALIASES.get(a.dest, a.dest)
         self.set_defaults(**dict.fromkeys(CHECKPOINTING_ALIASES)) # the old names reach `SFTConfig` as None: the new ones decide
+        self.set_defaults(lora_dropout=None) # unset: `lora_config` picks 0.05, or 0 with --lora_experts
     def set_defaults_with_config(self, **kwargs)->list:
         kwargs = {CHECKPOINTING_ALIASES.get(k, k): v for k, v in kwargs.items()}
         return super().set_defaults_with_config(**{k: yaml_value(self, k, v) for k, v in kwargs.items()})
@@ -203,7 +206,7 @@ def train_parser()->TrlParser:
 TRAIN_HELP_GROUPS = {
     "model": ("model_name_or_path", "dtype", "attn_implementation", "load_in_4bit", "min_pixels", "max_pixels", "dialect", "thinking"),
     "data": ("data_format", "train_data", "train_images", "val_data", "val_images", "classes", "data_mode", "val_fraction", "prompt"),
-    "LoRA": ("use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_vision"),
+    "LoRA": ("use_peft", "lora_r", "lora_alpha", "lora_dropout", "lora_vision", "lora_experts"),
     "training": ("output_dir", "max_steps", "num_train_epochs", "per_device_train_batch_size", "gradient_accumulation_steps",
                  "learning_rate", "activation_checkpointing", "logging_steps", "save_steps", "save_total_limit", "seed",
                  "resume_from_checkpoint", "report_to"),
@@ -266,10 +269,11 @@ def _resume(args:SFTConfig)->str|None:
 
 def _peft_config(m:ModelConfig, d:DetectionArguments):
     "The LoRA config of the run, from every LoRA flag of TRL's `ModelConfig`; None for full fine-tuning."
+    if d.lora_experts and not m.use_peft: raise ValueError("--lora_experts adapts the experts with LoRA: add --use_peft (full fine-tuning trains them anyway)")
     if not m.use_peft: return None
     kw = dict(target_modules=m.lora_target_modules, target_parameters=m.lora_target_parameters, modules_to_save=m.lora_modules_to_save)
-    return lora_config(m.lora_r, m.lora_alpha, m.lora_dropout, vision=d.lora_vision, use_rslora=m.use_rslora, use_dora=m.use_dora,
-                       **{k: v for k, v in kw.items() if v})
+    return lora_config(m.lora_r, m.lora_alpha, m.lora_dropout, vision=d.lora_vision, experts=d.lora_experts, use_rslora=m.use_rslora,
+                       use_dora=m.use_dora, **{k: v for k, v in kw.items() if v})
 
 def _check_quantization(m:ModelConfig):
     "Refuse the quantization flags of TRL's `ModelConfig` that vlm_od does not honour, rather than ignore them."
