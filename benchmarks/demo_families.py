@@ -1,7 +1,8 @@
 """The CPU demo on each architecture: held-out mean IoU and mAP@50 before and after fine-tuning, steps, training time.
 
 Runs `vlm_od.demo.run_demo(family=F)` (what `vlm_od_train --demo --family F` runs) for each family, one after the
-other, at the demo's settings unless told otherwise, and prints a markdown table. Usage:
+other, at the demo's settings (`DEMO`, and a family's own in `DEMO_FAMILIES`) unless told otherwise, and prints a
+markdown table. Usage:
 
     python benchmarks/demo_families.py [--families qwen3_5 qwen3_vl ...] [--steps N] [--set key=value ...]
 
@@ -12,7 +13,7 @@ Nothing is downloaded: the models are tiny, with random weights, and the data ar
 import argparse, ast, datetime, json, os, tempfile, time
 from pathlib import Path
 import torch
-from vlm_od.demo import DEMO, run_demo
+from vlm_od.demo import DEMO, DEMO_FAMILIES, run_demo
 
 NAMES = dict(qwen2_vl="Qwen2-VL", qwen2_5_vl="Qwen2.5-VL", qwen3_vl="Qwen3-VL", qwen3_vl_moe="Qwen3-VL-MoE",
              qwen3_5="Qwen3.5", qwen3_5_moe="Qwen3.5-MoE")
@@ -25,16 +26,22 @@ def _pairs(items:list)->dict:
     "`['k=v', ...]` as a dict with Python literals for the values."
     return {k: _value(v) for k, v in (i.split("=", 1) for i in items or [])}
 
-def run_family(family:str, steps:int, overrides:dict, keep:str=None)->dict:
+def run_family(family:str, steps:int|None, overrides:dict, keep:str=None)->dict:
     "One demo run of `family`: its metrics, with the load average before and after and seconds per step."
     load0, t0 = os.getloadavg(), time.time()
     with tempfile.TemporaryDirectory() as d:
-        m = run_demo(keep or d, progress=False, family=family, max_steps=steps, **overrides)
+        m = run_demo(keep or d, progress=False, family=family, **({"max_steps": steps} if steps else {}), **overrides)
     return dict(family=family, base=m["base"], finetuned=m["finetuned"], steps=m["steps"], train_seconds=m["train_seconds"],
                 seconds_per_step=round(m["train_seconds"]/max(m["steps"], 1), 3), total_seconds=round(time.time() - t0, 1),
                 parameters=m["environment"]["parameters"], overrides=overrides, losses=m["losses"],
+                settings={k: v for k, v in m["config"].items() if k != "palette"},
                 load_average_before=[round(x, 2) for x in load0], load_average_after=[round(x, 2) for x in os.getloadavg()],
                 date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), environment=m["environment"])
+
+def _changed(r:dict)->dict:
+    "The settings of a run that differ from `DEMO` (the steps are a column of their own)."
+    s = r.get("settings") or {**DEMO, **r["overrides"]}
+    return {k: v for k, v in s.items() if k not in ("family", "max_steps", "palette") and DEMO.get(k) != v}
 
 def table(runs:list)->str:
     "A markdown table, one row per run."
@@ -46,7 +53,7 @@ def table(runs:list)->str:
                     f"({f['mean_iou'] - b['mean_iou']:+.3f}) | {b['map50']:.3f} -> {f['map50']:.3f} | {f['parse_failure_rate']:.1%} | "
                     f"{r['steps']} | {r['train_seconds']:.0f} | {r['seconds_per_step']:.3f} | "
                     f"{r['load_average_before'][0]:.1f} -> {r['load_average_after'][0]:.1f} | "
-                    f"{', '.join(f'{k}={v}' for k, v in r['overrides'].items()) or 'none'} |")
+                    f"{', '.join(f'{k}={v}' for k, v in _changed(r).items()) or 'none'} |")
     return "\n".join(rows)
 
 def main(families:list, steps:int, overrides:dict, family_overrides:dict, threads:int=None, out:str=None, keep:str=None):
@@ -69,7 +76,7 @@ def main(families:list, steps:int, overrides:dict, family_overrides:dict, thread
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--families", nargs="+", default=["qwen3_5", "qwen3_vl", "qwen2_5_vl", "qwen2_vl"])
-    p.add_argument("--steps", type=int, default=DEMO["max_steps"], help="training steps per run (default: %(default)s)")
+    p.add_argument("--steps", type=int, default=None, help=f"training steps per run (default: the demo's, {DEMO['max_steps']}, or the family's own: {DEMO_FAMILIES})")
     p.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE", help="override a key of DEMO for every family")
     p.add_argument("--family-set", nargs="*", default=[], metavar="FAMILY:KEY=VALUE", help="override a key of DEMO for one family")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")

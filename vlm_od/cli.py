@@ -438,7 +438,7 @@ def _demo_parser()->argparse.ArgumentParser:
         "and evaluated again."))
     p.add_argument("--demo", action="store_true", help="run the CPU demo (the default without arguments)")
     p.add_argument("--output_dir", default="demo_output", help="where metrics.json, the model and the pictures go (default: %(default)s)")
-    p.add_argument("--max_steps", type=int, default=DEMO["max_steps"], help="training steps (default: %(default)s)")
+    p.add_argument("--max_steps", type=int, default=None, help=f"training steps (default: {DEMO['max_steps']}; qwen3_5: {DEMO_FAMILIES['qwen3_5']['max_steps']}, the same CPU time)")
     p.add_argument("--seed", type=int, default=DEMO["seed"], help="seed of data and weights (default: %(default)s)")
     p.add_argument("--family", default=DEMO["family"], choices=ALL_FAMILIES, help="the tiny model's architecture (default: %(default)s)")
     return p
@@ -456,7 +456,7 @@ def train_cli(argv:list=None):
     if "--demo" in argv or not any(a.split("=")[0] in _RUN_FLAGS for a in argv):
         a = _demo_parser().parse_args(argv)
         torch.manual_seed(a.seed)
-        run_demo(a.output_dir, max_steps=a.max_steps, seed=a.seed, family=a.family)
+        run_demo(a.output_dir, seed=a.seed, family=a.family, **({"max_steps": a.max_steps} if a.max_steps else {}))
     elif _method(argv) == "grpo": run_grpo(*grpo_parser().parse_args_and_config(argv))
     elif "--help-all" in argv: train_parser().print_help()
     elif "-h" in argv or "--help" in argv: print(train_help())

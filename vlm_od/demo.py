@@ -21,8 +21,8 @@ from .grpo import grpo_config, make_grpo_trainer
 from .visualization import *
 
 # %% auto #0
-__all__ = ['DEMO_PALETTE', 'DEMO', 'METRIC_KEYS', 'GRPO_DEMO', 'LossBar', 'use_loss_bar', 'demo_setup', 'results_table',
-           'environment', 'run_demo', 'stages_table', 'run_grpo_demo']
+__all__ = ['DEMO_PALETTE', 'DEMO', 'DEMO_FAMILIES', 'METRIC_KEYS', 'GRPO_DEMO', 'LossBar', 'use_loss_bar', 'demo_config',
+           'demo_setup', 'results_table', 'environment', 'run_demo', 'stages_table', 'run_grpo_demo']
 
 # %% ../nbs/07_demo.ipynb #e25cc143
 class LossBar(ProgressCallback):
@@ -43,6 +43,11 @@ DEMO_PALETTE = dict(circle=(220, 40, 40), square=(40, 160, 60), triangle=(40, 80
 DEMO = dict(family="qwen3_vl", image_size=128, merge_size=1, hidden=128, layers=4, vision_depth=2, rope_theta=10000.0,
             n_train=9000, n_val=64, min_objects=1, max_objects=3, min_frac=0.35, max_frac=0.5, palette=DEMO_PALETTE,
             order="label", max_steps=1100, batch_size=8, learning_rate=2e-3, seed=0)
+DEMO_FAMILIES = dict(qwen3_5=dict(full_attention_interval=2, max_steps=760)) # a family's own settings (below)
+
+def demo_config(**overrides)->dict:
+    "The demo's settings: `DEMO`, then those of the family (`DEMO_FAMILIES`), then `overrides`."
+    return {**DEMO, **DEMO_FAMILIES.get(overrides.get("family", DEMO["family"]), {}), **overrides}
 
 # %% ../nbs/07_demo.ipynb #0bc9ed94
 def demo_setup(cfg:dict)->tuple:
@@ -104,10 +109,10 @@ def _demo_metrics(base:dict, tuned:dict, trainer, train_s:float, cfg:dict, model
 # %% ../nbs/07_demo.ipynb #1ebca788
 def run_demo(output_dir:str="demo_output", # where metrics, model, processor and pictures are written
              progress:bool=True, # progress bars and the printed table
-             **overrides, # any key of `DEMO`
+             **overrides, # any key of `DEMO` (a family's own settings in `DEMO_FAMILIES` apply first)
             )->dict: # the metrics written to `metrics.json`
     "Evaluate a tiny model, fine-tune it on synthetic shapes, evaluate again, and save it all."
-    t_start, cfg = time.time(), {**DEMO, **overrides}
+    t_start, cfg = time.time(), demo_config(**overrides)
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     model, proc, dialect, train, val = demo_setup(cfg)
     ev = dict(batch_size=32, max_new_tokens=32*cfg["max_objects"] + 8, progress=progress)
@@ -148,7 +153,7 @@ def run_grpo_demo(output_dir:str="demo_grpo_output", # where the SFT run (`sft/`
                   **overrides, # any key of `DEMO`
                  )->dict: # the metrics written to `metrics.json`
     "The demo (SFT), then GRPO from its model on the same data; held-out scores of each stage, the model and pictures."
-    out, cfg = Path(output_dir), {**DEMO, **overrides}
+    out, cfg = Path(output_dir), demo_config(**overrides)
     sft = run_demo(str(out/"sft"), progress=progress, max_steps=sft_steps, **overrides)
     _, _, _, train, val = demo_setup(cfg)
     model, proc, task, trainer, secs = _grpo_stage(out/"sft"/"model", train, cfg, out, grpo_steps, grpo_learning_rate, progress)
