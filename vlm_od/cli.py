@@ -239,7 +239,7 @@ def train_help(parser:TrlParser=None)->str:
         lines += [f"  --{d:<29}{_first_sentence(acts[d].help)} [{acts[d].default}]" for d in dests]
     return "\n".join(lines + ["", "  --help-all                     every option (TRL's SFTConfig and ModelConfig included)", "", TRAIN_EXAMPLE])
 
-# %% ../nbs/08_cli.ipynb #32ccdb3f
+# %% ../nbs/08_cli.ipynb #4c39a748
 def _dtype(name:str)->torch.dtype:
     "A torch dtype from a `--dtype` value; None or 'auto' fits the device (`default_dtype`)."
     return default_dtype() if name in (None, "auto") else getattr(torch, name)
@@ -248,6 +248,7 @@ def _dialect(name:str, model, processor)->Dialect:
     "The answer format: the family's own (`auto`) or a named one (Qwen2.5-VL's frame from the processor)."
     return dialect_for(model, processor) if name == "auto" else dialect_named(name, processor)
 
+# %% ../nbs/08_cli.ipynb #c24af94b
 def train_val(d:DetectionArguments, seed:int=0, out:Path=None)->tuple:
     "Training and validation samples: both given, or validation held out of the training data; the loaders' reports saved in `out`."
     report = lambda part: Path(out)/f"data_report_{part}.csv" if out else None
@@ -258,7 +259,7 @@ def train_val(d:DetectionArguments, seed:int=0, out:Path=None)->tuple:
     if d.val_data: return train, load_samples(d.data_format, d.val_data, d.val_images, d.classes, d.data_mode, report_path=report("val"))
     return split(train, d.val_fraction, seed)
 
-# %% ../nbs/08_cli.ipynb #2fef21f8
+# %% ../nbs/08_cli.ipynb #a59c73b5
 def _resume(args:SFTConfig)->str|None:
     "The checkpoint to resume from: `last` (or `true`) means the newest complete one, if any."
     r = args.resume_from_checkpoint
@@ -267,6 +268,15 @@ def _resume(args:SFTConfig)->str|None:
     print(f"resuming from {found}" if found else f"no complete checkpoint in {args.output_dir}: starting afresh")
     return found
 
+# %% ../nbs/08_cli.ipynb #b694fde2
+def _check_quantization(m:ModelConfig):
+    "Refuse the quantization flags of TRL's `ModelConfig` that vlm_od does not honour, rather than ignore them."
+    if m.load_in_8bit: raise ValueError("--load_in_8bit is not supported: use --load_in_4bit --use_peft (QLoRA), or LoRA on a bf16 base")
+    if m.bnb_4bit_quant_type != "nf4" or m.bnb_4bit_quant_storage:
+        raise ValueError("--load_in_4bit is NF4 with double quantization (the QLoRA recipe): --bnb_4bit_quant_type and --bnb_4bit_quant_storage cannot change it")
+    if m.load_in_4bit and not m.use_peft: raise ValueError("--load_in_4bit freezes a 4-bit base to train LoRA adapters on it: add --use_peft")
+
+# %% ../nbs/08_cli.ipynb #65dc0345
 def _peft_config(m:ModelConfig, d:DetectionArguments):
     "The LoRA config of the run, from every LoRA flag of TRL's `ModelConfig`; None for full fine-tuning."
     if d.lora_experts and not m.use_peft: raise ValueError("--lora_experts adapts the experts with LoRA: add --use_peft (full fine-tuning trains them anyway)")
@@ -274,13 +284,6 @@ def _peft_config(m:ModelConfig, d:DetectionArguments):
     kw = dict(target_modules=m.lora_target_modules, target_parameters=m.lora_target_parameters, modules_to_save=m.lora_modules_to_save)
     return lora_config(m.lora_r, m.lora_alpha, m.lora_dropout, vision=d.lora_vision, experts=d.lora_experts, use_rslora=m.use_rslora,
                        use_dora=m.use_dora, **{k: v for k, v in kw.items() if v})
-
-def _check_quantization(m:ModelConfig):
-    "Refuse the quantization flags of TRL's `ModelConfig` that vlm_od does not honour, rather than ignore them."
-    if m.load_in_8bit: raise ValueError("--load_in_8bit is not supported: use --load_in_4bit --use_peft (QLoRA), or LoRA on a bf16 base")
-    if m.bnb_4bit_quant_type != "nf4" or m.bnb_4bit_quant_storage:
-        raise ValueError("--load_in_4bit is NF4 with double quantization (the QLoRA recipe): --bnb_4bit_quant_type and --bnb_4bit_quant_storage cannot change it")
-    if m.load_in_4bit and not m.use_peft: raise ValueError("--load_in_4bit freezes a 4-bit base to train LoRA adapters on it: add --use_peft")
 
 # %% ../nbs/08_cli.ipynb #22ead5f9
 LOCK_FILE = ".vlm_od_train.lock" # in output_dir while a run writes there: holds its process id
@@ -319,18 +322,20 @@ def _check_run(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->DetectionAr
     print(f"min_pixels follows max_pixels: {d.max_pixels} (its default, {d.min_pixels}, is larger)")
     return replace(d, min_pixels=d.max_pixels)
 
-# %% ../nbs/08_cli.ipynb #0a104dd4
+# %% ../nbs/08_cli.ipynb #48bdf77a
 def _keep_earlier(path:Path)->Path|None:
     "Move an existing file aside as `name.1.json`, `name.2.json`...: a resumed or repeated run keeps the earlier run's metrics. The new name, or None."
     if not path.exists(): return None
     n = next(i for i in itertools.count(1) if not path.with_name(f"{path.stem}.{i}{path.suffix}").exists())
     return path.rename(path.with_name(f"{path.stem}.{n}{path.suffix}"))
 
+# %% ../nbs/08_cli.ipynb #283212a2
 def save_run_config(d:DetectionArguments, args:SFTConfig, m:ModelConfig, path)->Path:
     "The resolved configuration of a run (every detection, model and training setting) as YAML."
     conf = json.loads(json.dumps(dict(detection=vars(d), model=vars(m), training=args.to_dict()), default=str))
     Path(path).write_text(yaml.safe_dump(conf, sort_keys=False)); return Path(path)
 
+# %% ../nbs/08_cli.ipynb #8af24ae1
 def _train(trainer, resume, out:Path):
     "`trainer.train`; a full disk (torch reports 'unexpected pos') ends with 'no space left', naming the folder."
     try: return trainer.train(resume_from_checkpoint=resume)
@@ -349,7 +354,7 @@ def _resume_notes(ckpt, args:SFTConfig):
         if saved.get(k) is not None and getattr(args, k) is not None and float(saved[k]) != float(getattr(args, k)):
             print(f"warning: --{k} {getattr(args, k)} is not used on resume: the checkpoint's {k} ({saved[k]}) is restored by transformers")
 
-# %% ../nbs/08_cli.ipynb #9345a35a
+# %% ../nbs/08_cli.ipynb #fd9b88a9
 def _save_final(trainer, processor, task:Task, d:DetectionArguments, m:ModelConfig, out:Path)->Path:
     "Save the trained model (merged; after 4-bit training, merged into a base reloaded in bf16/float32)."
     if m.load_in_4bit and d.merge and m.use_peft:
@@ -357,6 +362,7 @@ def _save_final(trainer, processor, task:Task, d:DetectionArguments, m:ModelConf
         return merge_adapter(out/"adapter", out/"final")
     return save_trained(trainer.model, processor, task, out/"final", merge=d.merge)
 
+# %% ../nbs/08_cli.ipynb #1eeb0c79
 def _data(d:DetectionArguments, args:SFTConfig)->tuple:
     "Training and validation samples, refused when there is nothing to train on or to evaluate that was asked for."
     train, val = train_val(d, args.seed, args.output_dir)
@@ -366,6 +372,7 @@ def _data(d:DetectionArguments, args:SFTConfig)->tuple:
     if not val: print("no validation images: this run ends without a detection evaluation")
     return train, val
 
+# %% ../nbs/08_cli.ipynb #d9e8672d
 def _base_metrics(ev:DetectionEvalCallback, trainer, d:DetectionArguments)->dict:
     "The validation metrics of the model before training (`eval_*` keys, as the callback logs them); {} without validation data or with --eval_base false."
     if not ev or not d.eval_base: return {}
@@ -373,6 +380,7 @@ def _base_metrics(ev:DetectionEvalCallback, trainer, d:DetectionArguments)->dict
     print(f"evaluating the model before training on {len(ev.samples[:ev.max_images])} validation images (--eval_base false skips it)", flush=True)
     return {f"eval_{k}": v for k, v in ev.measure(trainer.model).items() if isinstance(v, (int, float))}
 
+# %% ../nbs/08_cli.ipynb #681fed85
 RUN_TABLE_KEYS = ("mean_iou", "map50", "map50_95", "parse_failure_rate") # the rows of `before_after`
 
 def before_after(base:dict, # validation metrics before training (`eval_*` keys)
@@ -382,6 +390,7 @@ def before_after(base:dict, # validation metrics before training (`eval_*` keys)
     pick = lambda m: {k: float(m.get(f"eval_{k}", math.nan)) for k in RUN_TABLE_KEYS}
     return results_table(dict(base=pick(base), finetuned=pick(tuned)), RUN_TABLE_KEYS)
 
+# %% ../nbs/08_cli.ipynb #c8227df0
 def _finish(trainer, processor, task:Task, d:DetectionArguments, m:ModelConfig, metrics:dict, out:Path):
     "On the main process: the model as final/, metrics.json (an earlier one kept as metrics.N.json), loss.png, and the before/after table printed."
     final = _save_final(trainer, processor, task, d, m, out)
@@ -398,6 +407,7 @@ def _end_run(trainer, res, ev:DetectionEvalCallback, base:dict, processor, task:
     trainer.accelerator.end_training()
     return metrics
 
+# %% ../nbs/08_cli.ipynb #30af1346
 def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
     "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
     _check_quantization(m); d, out = _check_run(d, args, m), Path(args.output_dir)
@@ -576,11 +586,12 @@ def eval_parser()->argparse.ArgumentParser:
     _alias(p, "out", "metrics"); _alias(p, "predictions", "detections")
     return p
 
-# %% ../nbs/08_cli.ipynb #c497bc72
+# %% ../nbs/08_cli.ipynb #9ca02271
 def _asked(a:argparse.Namespace, task:Task)->Task:
     "The task to ask with: the one saved with the model (its prompt, dialect, thinking mode), the prompt replaced by `--prompt`."
     return replace(task, prompt=a.prompt) if a.prompt else task
 
+# %% ../nbs/08_cli.ipynb #0db78ce2
 def _predict_args(a:argparse.Namespace, samples:list)->tuple:
     "Load `a.model` as `_inference_args` say and predict on `samples`, each process its shard: (state, task, predictions)."
     state = PartialState(cpu=not torch.cuda.is_available())
@@ -596,12 +607,14 @@ def _end_processes():
     state.wait_for_everyone()
     state.destroy_process_group()
 
+# %% ../nbs/08_cli.ipynb #b209f69c
 def _save_pictures(samples:list, preds:list, folder, classes:tuple=None)->list:
     "One PNG per image in `folder`, named after its file (numbered: folders may repeat names), in the run's colours: those of the training data's `classes`."
     colours, folder = run_colours(classes, [d.label for s, p in zip(samples, preds) for d in s.objects + p.detections]), Path(folder)
     names = [f"{i:05d}-{Path(s.id).stem}.png" if len(samples) > 1 else f"{Path(s.id).stem}.png" for i, s in enumerate(samples)]
     return [save_sample(s, p, folder/n, colours) for s, p, n in zip(samples, preds, names)]
 
+# %% ../nbs/08_cli.ipynb #17464719
 def eval_from_args(a:argparse.Namespace)->dict:
     "Evaluate as `vlm_od_eval --model` does; return the metrics."
     a = _resolve_aliases(a, "vlm_od_eval")
@@ -643,12 +656,13 @@ def predict_parser()->argparse.ArgumentParser:
     _inference_args(p)
     return p
 
-# %% ../nbs/08_cli.ipynb #52f6c78b
+# %% ../nbs/08_cli.ipynb #b095452c
 def _confident(preds:list, min_score:float)->tuple:
     "The predictions without boxes scored under `min_score`, and how many boxes that left out."
     kept = [replace(p, detections=[d for d in p.detections if d.score >= min_score]) for p in preds]
     return kept, sum(len(p.detections) for p in preds) - sum(len(p.detections) for p in kept)
 
+# %% ../nbs/08_cli.ipynb #8ce37585
 def predict_from_args(a:argparse.Namespace)->tuple:
     "Detect as `vlm_od_predict` does: write the records (and pictures) on the main process; return (samples, predictions)."
     a = _resolve_aliases(a, "vlm_od_predict")
