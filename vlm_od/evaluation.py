@@ -22,6 +22,7 @@ from .core import *
 from .data import *
 from .task import *
 from .coco import *
+from .coco import _coco_index, _load_results
 from .inference import *
 
 # %% auto #0
@@ -92,6 +93,18 @@ def duplicate_stats(preds:list, # `Prediction`s
     written = exact + sum(len(p.detections) for p in preds)
     return dict(duplicate_rate=(exact + near) / max(written, 1), exact_duplicates=exact, near_duplicates=near)
 
+# %% ../nbs/04_evaluation.ipynb #7d315f36
+def _coco_map(gt:dict, # COCO ground truth, as `to_coco` gives it
+              res:list, # COCO results
+             )->dict: # map50_95, map50
+    "COCO mAP@50:95 and mAP@50 by pycocotools, evaluated at the area range 'all' only (the numbers `coco_eval` gives)."
+    with contextlib.redirect_stdout(io.StringIO()):
+        g = _coco_index(gt); ev = COCOeval(g, _load_results(g, res), "bbox")
+        ev.params.areaRng, ev.params.areaRngLbl = ev.params.areaRng[:1], ev.params.areaRngLbl[:1]
+        ev.evaluate(); ev.accumulate(); ev.summarize()
+    s = coco_summary(ev)
+    return dict(map50_95=s["map50_95"], map50=s["map50"])
+
 # %% ../nbs/04_evaluation.ipynb #bc29d751
 def constant_score_map(samples:list, # `Sample`s with ground truth (or ground-truth detection lists)
                        preds:list, # `Prediction`s or detection lists, in the same order
@@ -99,7 +112,7 @@ def constant_score_map(samples:list, # `Sample`s with ground truth (or ground-tr
                       )->dict:
     "COCO mAP@50:95 and mAP@50 of `preds` with every box's score set to 1.0, as public VLM benchmarks score."
     dets = [[replace(d, score=1.0) for d in detections_of(p)] for p in preds]
-    s = coco_summary(coco_eval(*to_coco(samples, dets, classes)))
+    s = _coco_map(*to_coco(samples, dets, classes))
     return dict(map50_95_const=s["map50_95"], map50_const=s["map50"])
 
 # %% ../nbs/04_evaluation.ipynb #55c6408b
@@ -121,10 +134,11 @@ def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-tru
     "Mean IoU, P/R/F1, COCO metrics by pycocotools (`per_class`: the dataset's classes; boxes of other labels counted apart) and with constant scores, parse-failure, repair and duplicate rates."
     if len(samples) != len(preds): raise ValueError(f"{len(samples)} samples but {len(preds)} predictions")
     gts, dets = [detections_of(s) for s in samples], [detections_of(p) for p in preds]
+    const = constant_score_map(samples, dets, classes) # first: its COCOeval is freed before the main one is built
     ev = coco_eval(*to_coco(samples, dets, classes))
     status = [p.status if isinstance(p, Prediction) else "ok" for p in preds]
     preds = [p if isinstance(p, Prediction) else Prediction("", detections_of(p), "ok", []) for p in preds]
-    return dict(**box_stats(gts, dets, thresh), **coco_summary(ev), **constant_score_map(samples, dets, classes), parse_failure_rate=status.count("failed") / max(len(preds), 1),
+    return dict(**box_stats(gts, dets, thresh), **coco_summary(ev), **const, parse_failure_rate=status.count("failed") / max(len(preds), 1),
                 repaired_rate=status.count("repaired") / max(len(preds), 1), **duplicate_stats(preds, dup_thresh),
                 images=len(samples), **_by_class(ev, gts, dets, classes))
 
