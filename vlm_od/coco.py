@@ -234,12 +234,14 @@ def _load_results(gt:COCO, res:list)->COCO:
 def coco_eval(gt:dict|COCO, # COCO ground truth (dict or pycocotools `COCO`)
               res:list, # COCO results: dicts with image_id, category_id, bbox (x, y, w, h), score
               backend:str="pycocotools", # 'pycocotools' (the reference) or 'faster' (faster-coco-eval: the same numbers, see below)
+              sizes:bool=True, # also the small / medium / large area ranges; False: the range 'all' only (its mAPs and ARs alike, a quarter of the matching)
              )->COCOeval:
     "pycocotools' `COCOeval` for bounding boxes, evaluated, accumulated and summarised (quietly)."
     index, evaluator = _evaluator(backend)
     with contextlib.redirect_stdout(io.StringIO()):
         gt = gt if isinstance(gt, index) else _coco_index(gt.dataset if isinstance(gt, COCO) else gt, index)
         ev = evaluator(gt, _load_results(gt, res), "bbox")
+        if not sizes: ev.params.areaRng, ev.params.areaRngLbl = ev.params.areaRng[:1], ev.params.areaRngLbl[:1]
         ev.evaluate(); ev.accumulate(); ev.summarize()
     return ev
 

@@ -22,7 +22,6 @@ from .core import *
 from .data import *
 from .task import *
 from .coco import *
-from .coco import _coco_index, _load_results
 from .inference import *
 
 # %% auto #0
@@ -98,11 +97,7 @@ def _coco_map(gt:dict, # COCO ground truth, as `to_coco` gives it
               res:list, # COCO results
              )->dict: # map50_95, map50
     "COCO mAP@50:95 and mAP@50 by pycocotools, evaluated at the area range 'all' only (the numbers `coco_eval` gives)."
-    with contextlib.redirect_stdout(io.StringIO()):
-        g = _coco_index(gt); ev = COCOeval(g, _load_results(g, res), "bbox")
-        ev.params.areaRng, ev.params.areaRngLbl = ev.params.areaRng[:1], ev.params.areaRngLbl[:1]
-        ev.evaluate(); ev.accumulate(); ev.summarize()
-    s = coco_summary(ev)
+    s = coco_summary(coco_eval(gt, res, sizes=False))
     return dict(map50_95=s["map50_95"], map50=s["map50"])
 
 # %% ../nbs/04_evaluation.ipynb #bc29d751
