@@ -81,7 +81,7 @@ def qwen3_5_2b_config(tokenizer, # the tokenizer whose special token ids the mod
                       layers:int=None, # text layers (a multiple of 4 keeps the 3:1 layout); None: the published 24
                      )->Qwen3_5Config:
     "Qwen3.5-2B's architecture (the vision tower as Qwen3-VL-2B's) with the special token ids of `tokenizer`."
-    if len(tokenizer) > QWEN3_5_2B_TEXT["vocab_size"]: raise ValueError(f"the tokenizer has {len(tokenizer)} tokens; the 2B model has 248320 rows")
+    if len(tokenizer) > QWEN3_5_2B_TEXT["vocab_size"]: raise ValueError(f"the tokenizer has {len(tokenizer)} tokens; the 2B model has {QWEN3_5_2B_TEXT['vocab_size']} rows")
     ids = dict(bos_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
     text = {**QWEN3_5_2B_TEXT, **ids, **({"num_hidden_layers": layers} if layers else {})}
     return Qwen3_5Config(text_config=text, vision_config=QWEN3_5_2B_VISION, tie_word_embeddings=True, **special_token_ids(tokenizer))
