@@ -34,7 +34,8 @@ def execute(path:Path):
     nb, shell = read_nb(path), CaptureShell(path, mpl_format="png") # plain PNG at DPI (not retina): pictures stay small
     shell.run(f"import matplotlib.pyplot as plt; plt.rcParams['figure.dpi'] = {DPI}") # after the shell turned matplotlib's inline backend on
     with working_directory(path.parent): shell.run_all(nb, exc_stop=True, preproc=_skip)
-    for cell in nb.cells: _quiet(cell) # every cell: pictures kept from `slow` cells are made small too
+    for cell in nb.cells:
+        if cell.cell_type == "code": _quiet(cell) # every code cell: pictures kept from `slow` cells are made small too
     write_nb(nb, path)
 
 if __name__ == "__main__":

@@ -185,7 +185,7 @@ def vlm_od_args(output_dir:str, max_steps:int, batch_size:int=16)->SFTConfig:
 
 # %% ../nbs/11_benchmarks.ipynb #88f8cbfc
 SIZES = {"2b": ((448, 448), (640, 480), (480, 640), (640, 640)), "small": ((112, 112), (224, 168), (168, 224), (224, 224))}
-SIZES["qwen3_5_2b"] = SIZES["2b"]
+SIZES["qwen3_5_2b"] = SIZES["2b"] # the same images (a tuple: nothing to change through the alias)
 PIXELS = {"2b": (256*28*28, 1024*28*28), "small": (56*56, 224*224), "qwen3_5_2b": (256*32*32, 1024*32*32)} # 256 to 1024 image tokens; Qwen3.5 patches are 16 px
 
 def bench_samples(sizes:tuple, # (width, height) sizes, taken in turn
@@ -258,7 +258,7 @@ def run_config(name:str, # 'cookbook' or 'vlm_od'
 # %% ../nbs/11_benchmarks.ipynb #d32df96c
 DEFAULTS = {"2b": dict(steps=20, warmup=3, batch_size=16, cookbook_batch_size=4, eval_images=32, eval_batch_size=32, new_tokens=64),
             "small": dict(steps=8, warmup=2, batch_size=16, cookbook_batch_size=4, eval_images=16, eval_batch_size=16, new_tokens=32)}
-DEFAULTS["qwen3_5_2b"] = DEFAULTS["2b"]
+DEFAULTS["qwen3_5_2b"] = dict(DEFAULTS["2b"]) # a copy: the same settings, which can be changed apart
 RATIO_KEYS = (("train", "samples_per_s"), ("train", "tokens_per_s"), ("train", "peak_memory_gib"),
               ("eval", "images_per_s"), ("eval", "tokens_per_s"), ("eval", "peak_memory_gib"))
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, json, math, re, sys
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 import datasets, torch, yaml
 import pandas as pd
@@ -407,28 +408,43 @@ def _end_run(trainer, res, ev:DetectionEvalCallback, base:dict, processor, task:
     trainer.accelerator.end_training()
     return metrics
 
-# %% ../nbs/08_cli.ipynb #30af1346
-def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
-    "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
+# %% ../nbs/08_cli.ipynb #41601721
+def _eval_callback(d:DetectionArguments, val:list, task:Task, out:Path, eval_steps:int=None)->DetectionEvalCallback|None:
+    "The detection evaluation of a run on `val`, as the --eval_* flags ask, writing answers under `out/eval`; None without validation data."
+    if not val: return None
+    return DetectionEvalCallback(val, task, eval_steps=eval_steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size,
+                                 max_new_tokens=d.eval_max_new_tokens, pictures=d.eval_pictures, save_dir=out/"eval")
+
+def _run(d:DetectionArguments, args:SFTConfig|GRPOConfig, m:ModelConfig, build)->dict:
+    "A `vlm_od_train` run; `build(d, args, m, train, val, out)` returns `(trainer, eval_callback, processor, task)`."
     _check_quantization(m); d, out = _check_run(d, args, m), Path(args.output_dir)
     lock = claim_output_dir(out) if PartialState().is_main_process else None # before the data and the model: a second run stops here
     try:
         train, val = _data(d, args) # the data first: a bad file stops the run before the model loads
         if lock: _keep_earlier(out/"run_config.yaml"); save_run_config(d, args, m, out/"run_config.yaml")
-        model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
-                                      m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
-        print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
-        task = Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor),
-                    classes=class_names(train + val)) # travels to training, evaluation and the saved model
-        ev = DetectionEvalCallback(val, task, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
-                                   pictures=d.eval_pictures, save_dir=out/"eval") if val else None
-        trainer = make_trainer(model, processor, train, task, args, _peft_config(m, d),
-                               callbacks=[GradNormCallback()] + ([ev] if ev else []), valid=val if args.eval_strategy != "no" else None, mode=d.data_mode)
+        trainer, ev, processor, task = build(d, args, m, train, val, out)
         _resume_notes(resume := _resume(args), args)
         base = _base_metrics(ev, trainer, d)
         return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)
     finally:
         if lock: lock.unlink(missing_ok=True)
+
+# %% ../nbs/08_cli.ipynb #a5fee27d
+def _sft_trainer(d:DetectionArguments, args:SFTConfig, m:ModelConfig, train:list, val:list, out:Path)->tuple:
+    "`run_training`'s trainer, evaluation callback, processor and task, for the model of --model_name_or_path."
+    model, processor = load_model(m.model_name_or_path, d.min_pixels, d.max_pixels, _dtype(m.dtype),
+                                  m.attn_implementation or "auto", load_in_4bit=m.load_in_4bit, revision=m.model_revision)
+    print(f"attention: {attention_implementation(m.attn_implementation or 'auto', model.dtype)[1]}")
+    task = Task(_dialect(d.dialect, model, processor), d.prompt, thinking=d.thinking, pixels=PixelRange.of(processor),
+                classes=class_names(train + val))
+    ev = _eval_callback(d, val, task, out)
+    trainer = make_trainer(model, processor, train, task, args, _peft_config(m, d), callbacks=[GradNormCallback()] + ([ev] if ev else []),
+                           valid=val if args.eval_strategy != "no" else None, mode=d.data_mode)
+    return trainer, ev, processor, task
+
+def run_training(d:DetectionArguments, args:SFTConfig, m:ModelConfig)->dict:
+    "Train as `vlm_od_train` does and return the final metrics (also in `output_dir/metrics.json`)."
+    return _run(d, args, m, _sft_trainer)
 
 # %% ../nbs/08_cli.ipynb #b4e26327
 def _method(argv:list)->str:
@@ -501,25 +517,19 @@ def _grpo_start(d:DetectionArguments, m:ModelConfig, samples:list)->tuple:
                                   classes=class_names(samples))
 
 # %% ../nbs/08_cli.ipynb #fe7398fe
+def _grpo_trainer(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, train:list, val:list, out:Path, weights:RewardWeights)->tuple:
+    "`run_grpo`'s trainer, evaluation callback, processor and task; the detection evaluation runs every --eval_steps, GRPO's own none."
+    model, processor, task = _grpo_start(d, m, train + val)
+    steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
+    args.eval_strategy = "no"
+    ev = _eval_callback(d, val, task, out, eval_steps=steps)
+    trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), weights,
+                                callbacks=[GradNormCallback()] + ([ev] if ev else []), mode=d.data_mode)
+    return trainer, ev, processor, task
+
 def run_grpo(d:DetectionArguments, args:GRPOConfig, m:ModelConfig, g:GRPOArguments)->dict:
     "GRPO as `vlm_od_train --method grpo` runs it; the final metrics (also in `output_dir/metrics.json`)."
-    _check_quantization(m); out = Path(args.output_dir)
-    lock = claim_output_dir(out) if PartialState().is_main_process else None # as `run_training`: a second run into out stops here
-    try:
-        train, val = _data(d, args) # the data first: a bad file stops the run before the model loads
-        if lock: _keep_earlier(out/"run_config.yaml"); save_run_config(d, args, m, out/"run_config.yaml")
-        model, processor, task = _grpo_start(d, m, train + val)
-        steps = args.eval_steps if args.eval_strategy != "no" else None # the detection evaluation; GRPO's own needs no eval set
-        args.eval_strategy = "no"
-        ev = DetectionEvalCallback(val, task, eval_steps=steps, max_images=d.eval_max_images, batch_size=d.eval_batch_size, max_new_tokens=d.eval_max_new_tokens,
-                                   pictures=d.eval_pictures, save_dir=out/"eval") if val else None
-        trainer = make_grpo_trainer(model, processor, train, task, args, _peft_config(m, d), g.weights(), callbacks=[GradNormCallback()] + ([ev] if ev else []),
-                                    mode=d.data_mode)
-        _resume_notes(resume := _resume(args), args)
-        base = _base_metrics(ev, trainer, d)
-        return _end_run(trainer, _train(trainer, resume, out), ev, base, processor, task, d, m, out)
-    finally:
-        if lock: lock.unlink(missing_ok=True)
+    return _run(d, args, m, partial(_grpo_trainer, weights=g.weights())) # the reward weights checked before the folder is claimed
 
 # %% ../nbs/08_cli.ipynb #7b9e5476
 def _grpo_demo_parser()->argparse.ArgumentParser:

@@ -56,7 +56,7 @@ def demo_setup(cfg:dict)->tuple:
     proc = tiny_processor(cfg["family"], min_pixels=S*S, max_pixels=S*S, merge_size=cfg["merge_size"])
     model, proc = tiny_model(cfg["family"], proc, seed=cfg["seed"], hidden=cfg["hidden"], layers=cfg["layers"],
                              vision_depth=cfg["vision_depth"], rope_theta=cfg["rope_theta"],
-                             **{k: cfg[k] for k in ("full_attention_interval",) if k in cfg}) # Qwen3.5's layout, if set: else `tiny_config`'s default
+                             **{k: cfg[k] for k in ("full_attention_interval", "partial_rotary_factor") if k in cfg}) # Qwen3.5's layout, if set: else `tiny_config`'s default
     kw = {k: cfg[k] for k in ("min_objects", "max_objects", "min_frac", "max_frac", "palette", "order")}
     train = synthetic_shapes(cfg["n_train"], size=(S, S), seed=cfg["seed"], **kw)
     val = synthetic_shapes(cfg["n_val"], size=(S, S), seed=cfg["seed"] + 10_000, **kw)

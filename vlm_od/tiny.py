@@ -139,7 +139,8 @@ def _hybrid_layers(layers:int, interval:int=4)->list:
     return ["full_attention" if i % interval == interval - 1 or i == layers - 1 else "linear_attention" for i in range(layers)]
 
 # %% ../nbs/00a_tiny.ipynb #1f874282
-def _newer_config(family:str, text:dict, vision:dict, ids:dict, experts:int, experts_per_token:int, interval:int=4):
+def _newer_config(family:str, text:dict, vision:dict, ids:dict, experts:int, experts_per_token:int, interval:int=4,
+                  rotary:float=0.25):
     "The config of a `NEWER_FAMILIES` model from the text and vision settings `tiny_config` shares across families."
     hidden, heads = text["hidden_size"], text["num_attention_heads"]
     hd = hidden // heads
@@ -148,7 +149,7 @@ def _newer_config(family:str, text:dict, vision:dict, ids:dict, experts:int, exp
     if family == "qwen3_vl_moe":
         return Qwen3VLMoeConfig(text_config=dict(text, head_dim=hd, rope_parameters=rope, **moe), **ids,
                                 vision_config=dict(vision, deepstack_visual_indexes=[vision["depth"]-1]), tie_word_embeddings=True)
-    rope.update(partial_rotary_factor=0.25, mrope_section=_mrope_section(hd // 4))
+    rope.update(partial_rotary_factor=rotary, mrope_section=_mrope_section(int(hd * rotary)))
     text = dict(text, head_dim=hd, rope_parameters=rope, layer_types=_hybrid_layers(text["num_hidden_layers"], interval),
                 linear_num_key_heads=max(1, heads // 2), linear_num_value_heads=heads, linear_key_head_dim=hd, linear_value_head_dim=hd)
     if family == "qwen3_5": return Qwen3_5Config(text_config=text, vision_config=vision, **ids, tie_word_embeddings=True)
@@ -168,6 +169,7 @@ def tiny_config(family:str="qwen2_vl", # one of `ALL_FAMILIES`
                 experts:int=4, # experts per MoE layer (qwen3_vl_moe, qwen3_5_moe)
                 experts_per_token:int=2, # experts each token is routed to
                 full_attention_interval:int=4, # Qwen3.5 / 3.5-MoE: every n-th layer (and the last) is full attention, the others linear (published: 4)
+                partial_rotary_factor:float=0.25, # Qwen3.5 / 3.5-MoE: the share of each full-attention head that M-RoPE rotates (published: 0.25)
                ):
     "A consistent config of `family` for a model of a few hundred thousand parameters."
     tok = tokenizer or (tiny_qwen3_5_tokenizer() if family in THINKS_BY_DEFAULT else tiny_tokenizer())
@@ -180,7 +182,7 @@ def tiny_config(family:str="qwen2_vl", # one of `ALL_FAMILIES`
     if family in NEWER_FAMILIES:
         return _newer_config(family, text, dict(vision, hidden_size=vh, out_hidden_size=hidden, intermediate_size=vh*2,
                              patch_size=16, num_position_embeddings=64), special_token_ids(tok), experts, experts_per_token,
-                             full_attention_interval)
+                             full_attention_interval, partial_rotary_factor)
     if family == "qwen2_vl":
         return Qwen2VLConfig(text_config=text, vision_config=dict(vision, embed_dim=hidden, hidden_size=hidden, mlp_ratio=2,
                              patch_size=14), **special_token_ids(tok), tie_word_embeddings=True)
