@@ -31,7 +31,7 @@ def run_family(family:str, steps:int|None, overrides:dict, keep:str=None)->dict:
     load0, t0 = os.getloadavg(), time.time()
     with tempfile.TemporaryDirectory() as d:
         m = run_demo(keep or d, progress=False, family=family, **({"max_steps": steps} if steps else {}), **overrides)
-    return dict(family=family, base=m["base"], finetuned=m["finetuned"], steps=m["steps"], train_seconds=m["train_seconds"],
+    return dict(family=family, base=m["base"], finetuned=m["finetuned"], mean_box=m.get("mean_box"), steps=m["steps"], train_seconds=m["train_seconds"],
                 seconds_per_step=round(m["train_seconds"]/max(m["steps"], 1), 3), total_seconds=round(time.time() - t0, 1),
                 parameters=m["environment"]["parameters"], overrides=overrides, losses=m["losses"],
                 settings={k: v for k, v in m["config"].items() if k != "palette"},
@@ -45,12 +45,14 @@ def _changed(r:dict)->dict:
 
 def table(runs:list)->str:
     "A markdown table, one row per run."
-    rows = ["| architecture | parameters | mean IoU base -> fine-tuned (change) | mAP@50 base -> fine-tuned | parse failures | steps | train s | s/step | load avg (1 min, before -> after) | settings changed |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| architecture | parameters | mean IoU base -> fine-tuned (change) | mAP@50 base -> fine-tuned | mean box: IoU, mAP@50 | parse failures | steps | train s | s/step | load avg (1 min, before -> after) | settings changed |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
-        b, f = r["base"], r["finetuned"]
+        b, f, mb = r["base"], r["finetuned"], r.get("mean_box")
+        floor = f"{mb['mean_iou']:.3f}, {mb['map50']:.3f}" if mb else "not measured"
         rows.append(f"| {NAMES.get(r['family'], r['family'])} | {r['parameters']/1e6:.2f} M | {b['mean_iou']:.3f} -> {f['mean_iou']:.3f} "
-                    f"({f['mean_iou'] - b['mean_iou']:+.3f}) | {b['map50']:.3f} -> {f['map50']:.3f} | {f['parse_failure_rate']:.1%} | "
+                    f"({f['mean_iou'] - b['mean_iou']:+.3f}) | {b['map50']:.3f} -> {f['map50']:.3f} | "
+                    f"{floor} | {f['parse_failure_rate']:.1%} | "
                     f"{r['steps']} | {r['train_seconds']:.0f} | {r['seconds_per_step']:.3f} | "
                     f"{r['load_average_before'][0]:.1f} -> {r['load_average_after'][0]:.1f} | "
                     f"{', '.join(f'{k}={v}' for k, v in _changed(r).items()) or 'none'} |")

@@ -22,7 +22,7 @@ def _entry(spec:str)->tuple:
 
 def step_time(family:str, steps:int, **overrides)->tuple:
     "Mean wall and CPU seconds (this process, all threads) of one forward + backward + AdamW step on a demo batch, after one warm-up step."
-    model, proc, dialect, train, _ = demo_setup({**DEMO, **overrides, "family": family, "n_train": DEMO["batch_size"], "n_val": 1})
+    model, proc, dialect, train, _ = demo_setup({**DEMO, **overrides, "family": family, "n_train": overrides.get("batch_size", DEMO["batch_size"]), "n_val": 1})
     batch = DetectionCollator(proc)([to_example(s, dialect) for s in train])
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4); model.train()
     def one():

@@ -26,8 +26,9 @@ from .inference import *
 
 # %% auto #0
 __all__ = ['COMPARE_KEYS', 'LOWER_IS_BETTER', 'match', 'in_crowd', 'box_stats', 'image_score', 'near_duplicates',
-           'duplicate_stats', 'constant_score_map', 'detection_metrics', 'asked_targets', 'score_predictions',
-           'score_prediction_file', 'EvalResult', 'evaluate_model', 'named_metrics', 'compare_models']
+           'duplicate_stats', 'constant_score_map', 'detection_metrics', 'mean_box_predictions', 'asked_targets',
+           'score_predictions', 'score_prediction_file', 'EvalResult', 'evaluate_model', 'named_metrics',
+           'compare_models']
 
 # %% ../nbs/04_evaluation.ipynb #8a4c08a1
 def match(gt:list, pred:list)->list:
@@ -136,6 +137,16 @@ def detection_metrics(samples:list, # `Sample`s with ground truth (or ground-tru
     return dict(**box_stats(gts, dets, thresh), **coco_summary(ev), **const, parse_failure_rate=status.count("failed") / max(len(preds), 1),
                 repaired_rate=status.count("repaired") / max(len(preds), 1), **duplicate_stats(preds, dup_thresh),
                 images=len(samples), **_by_class(ev, gts, dets, classes))
+
+# %% ../nbs/04_evaluation.ipynb #51bf16a1
+def mean_box_predictions(train:list, # `Sample`s whose objects give the mean box (relative to each image's size)
+                         samples:list, # the `Sample`s to predict on
+                        )->list: # a detection list per sample
+    "Each sample's true objects (label and count), all at the mean box of `train`'s objects: what knowing what, but not where, scores."
+    rel = [[v / n for v, n in zip(o.box, s.size * 2)] for s in train for o in not_crowd(s.objects)]
+    if not rel: raise ValueError("mean_box_predictions: the training samples have no objects to average")
+    mean = np.array(rel).mean(0)
+    return [[replace(o, box=tuple((mean * np.array(s.size * 2)).tolist()), score=1.0) for o in s.objects] for s in samples]
 
 # %% ../nbs/04_evaluation.ipynb #d9351d13
 def asked_targets(samples:list, prompt)->list:

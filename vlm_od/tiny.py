@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_tiny.ipynb #7d500520
 from __future__ import annotations
-import json
+import json, math
 from pathlib import Path
 import torch, trl
 from fastcore.basics import ifnone
@@ -19,7 +19,7 @@ from transformers import (AddedToken, Qwen3_5Tokenizer, Qwen3_5Config, Qwen3_5Fo
 # %% auto #0
 __all__ = ['QWEN_SPECIAL_TOKENS', 'DEFAULT_CORPUS', 'QWEN3_5_ADDED_TOKENS', 'QWEN3_5_FIRST_ADDED_ID', 'FAMILIES',
            'NEWER_FAMILIES', 'ALL_FAMILIES', 'THINKS_BY_DEFAULT', 'tiny_tokenizer', 'tiny_qwen3_5_tokenizer',
-           'tiny_processor', 'special_token_ids', 'tiny_config', 'tiny_model', 'probe_batch']
+           'tiny_processor', 'special_token_ids', 'tiny_config', 'tiny_model', 'reference_dt_init', 'probe_batch']
 
 # %% ../nbs/00a_tiny.ipynb #9fceffb5
 QWEN_SPECIAL_TOKENS = ("<|endoftext|> <|im_start|> <|im_end|> <|object_ref_start|> <|object_ref_end|> <|box_start|> "
@@ -214,6 +214,20 @@ def tiny_model(family:str="qwen2_vl", # one of `ALL_FAMILIES`
     model.generation_config.pad_token_id = processor.tokenizer.pad_token_id
     model.generation_config.eos_token_id = processor.tokenizer.eos_token_id
     return model, processor
+
+# %% ../nbs/00a_tiny.ipynb #a6aae569
+def reference_dt_init(model, # a model with gated-delta-net (linear-attention) layers; others are left as they are
+                      dt_range:tuple=(0.001, 0.1), # the step sizes `softplus(dt_bias)` are drawn log-uniform in this range
+                      seed:int=0, # seed of the draw (the model's other weights are not touched)
+                     )->int: # the number of layers re-initialised
+    "Re-initialise each gated-delta-net layer's `dt_bias` as the Gated DeltaNet reference does: `softplus(dt_bias)` log-uniform in `dt_range`."
+    g, n, (lo, hi) = torch.Generator().manual_seed(seed), 0, dt_range
+    for m in model.modules():
+        if not (hasattr(m, "dt_bias") and hasattr(m, "A_log")): continue
+        dt = torch.exp(torch.rand(m.dt_bias.shape, generator=g) * (math.log(hi) - math.log(lo)) + math.log(lo))
+        with torch.no_grad(): m.dt_bias.copy_(dt + torch.log(-torch.expm1(-dt))) # the inverse of softplus
+        n += 1
+    return n
 
 # %% ../nbs/00a_tiny.ipynb #aa95cea8
 def probe_batch(processor, n:int=2, size:tuple=(80, 60)):
