@@ -464,7 +464,7 @@ def _demo_parser()->argparse.ArgumentParser:
         "and evaluated again."))
     p.add_argument("--demo", action="store_true", help="run the CPU demo (the default without arguments)")
     p.add_argument("--output_dir", default="demo_output", help="where metrics.json, the model and the pictures go (default: %(default)s)")
-    p.add_argument("--max_steps", type=int, default=None, help=f"training steps (default: {DEMO['max_steps']}; qwen3_5: {DEMO_FAMILIES['qwen3_5']['max_steps']}, the same CPU time)")
+    p.add_argument("--max_steps", type=int, default=None, help=f"training steps (default: {DEMO['max_steps']}; qwen3_5: {DEMO_FAMILIES['qwen3_5']['max_steps']}, within the same CPU time)")
     p.add_argument("--seed", type=int, default=DEMO["seed"], help="seed of data and weights (default: %(default)s)")
     p.add_argument("--family", default=DEMO["family"], choices=ALL_FAMILIES, help="the tiny model's architecture (default: %(default)s)")
     return p

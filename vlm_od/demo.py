@@ -43,7 +43,7 @@ DEMO_PALETTE = dict(circle=(220, 40, 40), square=(40, 160, 60), triangle=(40, 80
 DEMO = dict(family="qwen3_vl", image_size=128, merge_size=1, hidden=128, layers=4, vision_depth=2, rope_theta=10000.0,
             n_train=9000, n_val=64, min_objects=1, max_objects=3, min_frac=0.35, max_frac=0.5, palette=DEMO_PALETTE,
             order="label", max_steps=1100, batch_size=8, learning_rate=2e-3, seed=0)
-DEMO_FAMILIES = dict(qwen3_5=dict(max_steps=760)) # a family's own settings (below)
+DEMO_FAMILIES = dict(qwen3_5=dict(max_steps=760, full_attention_interval=2, partial_rotary_factor=1.0)) # a family's own settings (below)
 
 def demo_config(**overrides)->dict:
     "The demo's settings: `DEMO`, then those of the family (`DEMO_FAMILIES`), then `overrides`."
