@@ -55,6 +55,7 @@ def table(runs:list, steps:int=760)->str:
     "Fine-tuned mean IoU (mAP@50) per arm and seed, mean ± std over seeds; the mean-box floor as the last row."
     runs = [r for r in runs if r["steps"] == steps and settings(r).get("n_val", 64) == 64 and arm_of(r)]
     seeds = sorted({settings(r)["seed"] for r in runs})
+    if not seeds: return f"no runs of {steps} steps on the demo's 64 held-out images recorded"
     rows = ["| Qwen3.5 tiny model, " + f"{steps} steps | " + " | ".join(f"seed {s}" for s in seeds) + " | mean IoU | mAP@50 |",
             "|" + "---|" * (len(seeds) + 3)]
     for arm, (i, r, what) in ARMS.items():
