@@ -17,8 +17,7 @@ Nothing is downloaded: the models are tiny, with random weights, and the data ar
 import argparse, datetime, json, statistics
 from pathlib import Path
 import torch
-from vlm_od.demo import demo_config
-from vlm_od.data import synthetic_shapes
+from vlm_od.demo import demo_config, demo_data
 from vlm_od.evaluation import detection_metrics, mean_box_predictions
 from demo_families import run_family
 
@@ -40,13 +39,9 @@ def arm_of(run:dict)->str|None:
     key = (s.get("full_attention_interval", 4), s.get("partial_rotary_factor", 0.25))
     return next((a for a, (i, r, _) in ARMS.items() if (i, r) == key), None)
 
-def floor(seed:int, n_val:int=None)->dict:
+def floor(seed:int)->dict:
     "Mean IoU and mAP@50 of `mean_box_predictions` on the demo's held-out images of `seed` (no model)."
-    c = demo_config(family="qwen3_5", seed=seed, **({"n_val": n_val} if n_val else {}))
-    kw = {k: c[k] for k in ("min_objects", "max_objects", "min_frac", "max_frac", "palette", "order")}
-    size = (c["image_size"],) * 2
-    train = synthetic_shapes(c["n_train"], size=size, seed=seed, **kw)
-    val = synthetic_shapes(c["n_val"], size=size, seed=seed + 10_000, **kw)
+    train, val = demo_data(demo_config(family="qwen3_5", seed=seed))
     return detection_metrics(val, mean_box_predictions(train, val))
 
 def _cell(v:list)->str: return f"{statistics.mean(v):.3f}" + (f" ± {statistics.stdev(v):.3f}" if len(v) > 1 else "")

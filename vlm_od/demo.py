@@ -22,7 +22,7 @@ from .visualization import *
 
 # %% auto #0
 __all__ = ['DEMO_PALETTE', 'DEMO', 'DEMO_FAMILIES', 'METRIC_KEYS', 'GRPO_DEMO', 'LossBar', 'use_loss_bar', 'demo_config',
-           'demo_setup', 'results_table', 'environment', 'run_demo', 'stages_table', 'run_grpo_demo']
+           'demo_data', 'demo_setup', 'results_table', 'environment', 'run_demo', 'stages_table', 'run_grpo_demo']
 
 # %% ../nbs/07_demo.ipynb #e25cc143
 class LossBar(ProgressCallback):
@@ -49,6 +49,14 @@ def demo_config(**overrides)->dict:
     "The demo's settings: `DEMO`, then those of the family (`DEMO_FAMILIES`), then `overrides`."
     return {**DEMO, **DEMO_FAMILIES.get(overrides.get("family", DEMO["family"]), {}), **overrides}
 
+# %% ../nbs/07_demo.ipynb #6c30ccc7
+def demo_data(cfg:dict)->tuple:
+    "The demo's training and held-out samples for the settings `cfg`: `(train, val)`, synthetic shapes of `cfg['seed']`."
+    kw = {k: cfg[k] for k in ("min_objects", "max_objects", "min_frac", "max_frac", "palette", "order")}
+    size = (cfg["image_size"],) * 2
+    return (synthetic_shapes(cfg["n_train"], size=size, seed=cfg["seed"], **kw),
+            synthetic_shapes(cfg["n_val"], size=size, seed=cfg["seed"] + 10_000, **kw))
+
 # %% ../nbs/07_demo.ipynb #0bc9ed94
 def demo_setup(cfg:dict)->tuple:
     "Tiny model, processor, dialect and train / held-out samples for the demo settings `cfg`."
@@ -58,10 +66,7 @@ def demo_setup(cfg:dict)->tuple:
                              vision_depth=cfg["vision_depth"], rope_theta=cfg["rope_theta"],
                              **{k: cfg[k] for k in ("full_attention_interval", "partial_rotary_factor") if k in cfg}) # Qwen3.5's layout, if set: else `tiny_config`'s default
     if cfg.get("dt_range"): reference_dt_init(model, cfg["dt_range"], seed=cfg["seed"]) # Qwen3.5: the Gated DeltaNet reference's step sizes
-    kw = {k: cfg[k] for k in ("min_objects", "max_objects", "min_frac", "max_frac", "palette", "order")}
-    train = synthetic_shapes(cfg["n_train"], size=(S, S), seed=cfg["seed"], **kw)
-    val = synthetic_shapes(cfg["n_val"], size=(S, S), seed=cfg["seed"] + 10_000, **kw)
-    return model, proc, Qwen2VLDialect(), train, val
+    return model, proc, Qwen2VLDialect(), *demo_data(cfg)
 
 # %% ../nbs/07_demo.ipynb #b9eb1ade
 METRIC_KEYS = ("mean_iou", "map50", "parse_failure_rate")
